@@ -1,0 +1,134 @@
+package dev.molt.api;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The runtime service: spawn processes of named behaviours, send and call, monitor, stop,
+ * list, and read upgrade reports. Registered by the mailbox-service bundle.
+ *
+ * <p>Thread rule: every method may be called from any thread, including a behaviour's
+ * callbacks. Only {@link #call} blocks, and only its caller.
+ *
+ * <p>Errors are unchecked {@link ProcessException}s whose message says what is wrong and what
+ * to do; a method that throws has changed nothing.
+ */
+@ProviderType
+public interface ProcessRuntime {
+
+    /** Spawns an unnamed process; see {@link #spawn(String, String, Object)}. */
+    default Pid spawn(String behaviour, Object argument) {
+        return spawn(behaviour, null, argument);
+    }
+
+    /**
+     * Spawns a process of the newest available version of {@code behaviour}. The behaviour's
+     * {@code init} runs on this thread before this method returns.
+     *
+     * @param name     a unique name to register the process under, or null
+     * @param argument passed to {@code init}
+     * @throws UnknownBehaviourException if no version of the behaviour is registered
+     * @throws DuplicateNameException    if a live process holds {@code name}
+     * @throws SpawnException            if {@code init} failed
+     */
+    Pid spawn(String behaviour, String name, Object argument);
+
+    /**
+     * Queues {@code message} for {@code to} and returns at once, never waiting for a handler.
+     * A message to a process that has ended is dropped, as in Erlang.
+     *
+     * @throws NoSuchProcessException only if {@code to} was never a process of this runtime
+     */
+    void send(Pid to, Object message);
+
+    /**
+     * Queues {@code message} for the process registered as {@code name}.
+     *
+     * @throws NoSuchProcessException if no live process has that name
+     */
+    void send(String name, Object message);
+
+    /**
+     * Sends {@code message} as a call and waits at most {@code timeout} for the reply.
+     *
+     * @throws CallTimeoutException   if no reply came in time (a later reply is dropped)
+     * @throws ProcessExitedException if the process ended before replying, or did not reply
+     * @throws NoSuchProcessException if {@code to} is not alive (at once)
+     */
+    Object call(Pid to, Object message, Duration timeout);
+
+    /**
+     * The call without blocking: the stage completes with the reply, or exceptionally with
+     * one of the exceptions {@link #call} throws.
+     */
+    CompletionStage<Object> callAsync(Pid to, Object message, Duration timeout);
+
+    /** Sends {@code message} to {@code to} after {@code delay}. */
+    TimerRef sendAfter(Pid to, Object message, Duration delay);
+
+    /** The live process registered as {@code name}. */
+    Optional<Pid> whereis(String name);
+
+    /**
+     * Resolves a shell-style reference: a pid ({@code <42>} or {@code 42}) or a registered name.
+     *
+     * @throws NoSuchProcessException if it names no live process
+     */
+    Pid resolve(String pidOrName);
+
+    /**
+     * A stage that completes with the exit reason when {@code pid} ends ({@link ExitReason#NOPROC}
+     * at once if it is not alive): a monitor for callers that are not processes.
+     */
+    CompletionStage<ExitReason> watch(Pid pid);
+
+    /**
+     * Asks {@code pid} to stop after its current message: {@code terminate} runs, queued
+     * messages are dropped, the reason is {@link ExitReason#SHUTDOWN}.
+     *
+     * @return false if it was not alive
+     */
+    boolean stop(Pid pid);
+
+    /**
+     * Ends {@code pid} without running {@code terminate}; queued messages are dropped and
+     * queued calls fail. A handler already running finishes first (a JVM thread cannot be
+     * taken off its stack safely); the process never handles another message.
+     *
+     * @return false if it was not alive
+     */
+    boolean kill(Pid pid, String reason);
+
+    /** Every live process, in pid order. */
+    List<ProcessInfo> processes();
+
+    /** One process, if it is alive. */
+    Optional<ProcessInfo> info(Pid pid);
+
+    /**
+     * The process's state as its current version exports it (neutral data), read at a message
+     * boundary like {@code sys:get_state}. For a suspended or held process, the exported state
+     * it is waiting with.
+     */
+    CompletionStage<Object> state(Pid pid);
+
+    /** The behaviours known to the runtime, with their available versions. */
+    List<BehaviourInfo> behaviours();
+
+    /** Completed upgrade reports, oldest first (a bounded history). */
+    List<UpgradeReport> upgradeHistory();
+
+    /**
+     * Reinstalls the version of {@code behaviour} that ran before the newest upgrade, from the
+     * copy the runtime kept, and migrates the processes back to it (processes that were held
+     * are retried from their kept state).
+     *
+     * @return the report of the migration back
+     * @throws UnknownBehaviourException if the behaviour has no earlier version to go back to
+     */
+    UpgradeReport rollback(String behaviour);
+}
