@@ -123,6 +123,20 @@ public interface ProcessRuntime {
     List<UpgradeReport> upgradeHistory();
 
     /**
+     * Updates the bundle that provides {@code behaviour} (a behaviour name, or the bundle's id)
+     * from the jar at {@code location}, waits until its processes have moved to the new code
+     * (or were held), and returns the report. It is the same migration a plain
+     * {@code Bundle.update} (Gogo {@code update}, Karaf {@code bundle:update}, FileInstall)
+     * triggers; this method only adds the checks and the wait.
+     *
+     * @param location a URL (or file path) of the new jar
+     * @throws UnknownBehaviourException if nothing provides {@code behaviour}
+     * @throws ProcessException          if the jar cannot be read, is not a bundle, or is a
+     *                                   different bundle (another symbolic name); nothing is changed
+     */
+    UpgradeReport upgrade(String behaviour, String location);
+
+    /**
      * Reinstalls the version of {@code behaviour} that ran before the newest upgrade, from the
      * copy the runtime kept, and migrates the processes back to it (processes that were held
      * are retried from their kept state).
