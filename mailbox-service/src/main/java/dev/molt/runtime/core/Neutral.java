@@ -1,0 +1,454 @@
+package dev.molt.runtime.core;
+
+import java.lang.reflect.Array;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.lang.reflect.WildcardType;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.molt.api.Behaviour;
+import dev.molt.api.Struct;
+
+/**
+ * Converts values to and from neutral data (see {@link Behaviour}). Stateless; it keeps no
+ * cache keyed by class, so it pins no class loader.
+ */
+final class Neutral {
+
+    private Neutral() {
+    }
+
+    /**
+     * Turns records and enums whose classes come from {@code code} (a behaviour's class loader)
+     * into {@link Struct}s, recursively through collections. JDK values and objects of other
+     * bundles pass as they are; any other object of {@code code} is not neutral.
+     */
+    static Object toNeutral(Object v, ClassLoader code) {
+        if (v == null || v instanceof String || v instanceof Boolean || v instanceof Character) {
+            return v;
+        }
+        if (v instanceof Number n && isJdk(n.getClass())) {
+            return v;
+        }
+        if (v instanceof Struct s) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            s.fields().forEach((k, x) -> f.put(k, toNeutral(x, code)));
+            return new Struct(s.type(), f);
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            for (Object x : l) {
+                out.add(toNeutral(x, code));
+            }
+            return out;
+        }
+        if (v instanceof Set<?> s) {
+            Set<Object> out = new LinkedHashSet<>();
+            for (Object x : s) {
+                out.add(toNeutral(x, code));
+            }
+            return out;
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(toNeutral(k, code), toNeutral(x, code)));
+            return out;
+        }
+        Class<?> c = v.getClass();
+        if (c.isArray()) {
+            if (c.getComponentType().isPrimitive()) {
+                int n = Array.getLength(v);
+                Object copy = Array.newInstance(c.getComponentType(), n);
+                System.arraycopy(v, 0, copy, 0, n);
+                return copy;
+            }
+            List<Object> out = new ArrayList<>();
+            for (Object x : (Object[]) v) {
+                out.add(toNeutral(x, code));
+            }
+            return out;
+        }
+        if (!belongsTo(c, code)) {
+            // The JDK, or a bundle that is not being replaced (such as the API's Pid and Down).
+            return v;
+        }
+        if (c.isEnum() || (c.getSuperclass() != null && c.getSuperclass().isEnum())) {
+            return new Struct(c.isEnum() ? c.getName() : c.getSuperclass().getName(),
+                    Map.of("name", ((Enum<?>) v).name()));
+        }
+        if (c.isRecord()) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            for (RecordComponent rc : c.getRecordComponents()) {
+                f.put(rc.getName(), toNeutral(read(rc, v), code));
+            }
+            return new Struct(c.getName(), f);
+        }
+        throw new IllegalArgumentException(c.getName() + " is not neutral data (only records, enums, JDK values and"
+                + " collections can cross versions); make it a record or override exportState/exportMessage");
+    }
+
+    /** True if {@code c} was defined by {@code code}; the JDK's classes never are. */
+    static boolean belongsTo(Class<?> c, ClassLoader code) {
+        ClassLoader l = c.getClassLoader();
+        return l != null && l == code;
+    }
+
+    /** True if {@code v}, or anything inside it, is an object of {@code code}'s classes. */
+    static boolean references(Object v, ClassLoader code) {
+        if (v == null || code == null) {
+            return false;
+        }
+        if (v instanceof Collection<?> col) {
+            for (Object x : col) {
+                if (references(x, code)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (v instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (references(e.getKey(), code) || references(e.getValue(), code)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (v instanceof Struct s) {
+            return references(s.fields(), code);
+        }
+        if (v instanceof Object[] a) {
+            for (Object x : a) {
+                if (references(x, code)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        Class<?> c = v.getClass();
+        if (belongsTo(c, code)) {
+            return true;
+        }
+        if (c.isRecord()) {
+            for (RecordComponent rc : c.getRecordComponents()) {
+                if (references(read(rc, v), code)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Rebuilds {@code v} as {@code target}, loading struct classes from {@code code}.
+     *
+     * @throws IllegalArgumentException naming what does not fit
+     */
+    static Object fromNeutral(Object v, Type target, ClassLoader code) {
+        Class<?> raw = raw(target);
+        if (v == null) {
+            return defaultFor(raw);
+        }
+        if (raw == Object.class) {
+            if (v instanceof Struct s) {
+                return fromStruct(s, load(s.type(), code), code);
+            }
+            if (v instanceof List<?> || v instanceof Set<?> || v instanceof Map<?, ?>) {
+                return fromNeutral(v, v instanceof List ? List.class : v instanceof Set ? Set.class : Map.class, code);
+            }
+            return v;
+        }
+        if (raw.isPrimitive() || Number.class.isAssignableFrom(raw) || raw == Boolean.class || raw == Character.class) {
+            return scalar(v, raw);
+        }
+        if (raw == String.class) {
+            if (v instanceof String) {
+                return v;
+            }
+            throw mismatch(v, raw);
+        }
+        if (raw.isRecord() || raw.isEnum()) {
+            if (v instanceof Struct s) {
+                return fromStruct(s, raw, code);
+            }
+            if (raw.isEnum() && v instanceof String name) {
+                return enumConstant(raw, name);
+            }
+            if (raw.isRecord() && v instanceof Map<?, ?> m) {
+                Map<String, Object> f = new LinkedHashMap<>();
+                m.forEach((k, x) -> f.put(String.valueOf(k), x));
+                return fromStruct(new Struct(raw.getName(), f), raw, code);
+            }
+            if (raw.isInstance(v)) {
+                return v;
+            }
+            throw mismatch(v, raw);
+        }
+        if (Collection.class.isAssignableFrom(raw) && v instanceof Collection<?> col) {
+            Type element = typeArgument(target, 0);
+            Collection<Object> out = Set.class.isAssignableFrom(raw) ? new LinkedHashSet<>() : new ArrayList<>();
+            for (Object x : col) {
+                out.add(fromNeutral(x, element, code));
+            }
+            return out;
+        }
+        if (Map.class.isAssignableFrom(raw) && v instanceof Map<?, ?> m) {
+            Type kt = typeArgument(target, 0);
+            Type vt = typeArgument(target, 1);
+            Map<Object, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(fromNeutral(k, kt, code), fromNeutral(x, vt, code)));
+            return out;
+        }
+        if (raw.isArray() && raw.getComponentType().isPrimitive() && raw.isInstance(v)) {
+            return v;
+        }
+        if (raw.isInstance(v)) {
+            return v;
+        }
+        throw mismatch(v, raw);
+    }
+
+    private static Object fromStruct(Struct s, Class<?> type, ClassLoader code) {
+        if (type.isEnum()) {
+            Object name = s.get("name");
+            if (!(name instanceof String n)) {
+                throw new IllegalArgumentException("struct " + s + " has no enum constant name");
+            }
+            return enumConstant(type, n);
+        }
+        if (!type.isRecord()) {
+            throw new IllegalArgumentException(type.getName() + " is neither a record nor an enum, so "
+                    + s.simpleType() + " cannot be rebuilt as it; override importState/importMessage");
+        }
+        RecordComponent[] rcs = type.getRecordComponents();
+        Class<?>[] types = new Class<?>[rcs.length];
+        Object[] args = new Object[rcs.length];
+        for (int i = 0; i < rcs.length; i++) {
+            types[i] = rcs[i].getType();
+            Object raw = s.fields().get(rcs[i].getName());
+            try {
+                args[i] = fromNeutral(raw, rcs[i].getGenericType(), code);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(type.getSimpleName() + "." + rcs[i].getName() + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            Constructor<?> ctor = type.getDeclaredConstructor(types);
+            ctor.setAccessible(true);
+            return ctor.newInstance(args);
+        } catch (ReflectiveOperationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IllegalArgumentException("cannot build " + type.getName() + " from " + s + ": " + cause, cause);
+        }
+    }
+
+    private static Object enumConstant(Class<?> type, String name) {
+        for (Object c : type.getEnumConstants()) {
+            if (((Enum<?>) c).name().equals(name)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException(type.getName() + " has no constant " + name);
+    }
+
+    private static Class<?> load(String name, ClassLoader code) {
+        try {
+            return Class.forName(name, false, code);
+        } catch (ClassNotFoundException | NoClassDefFoundError e) {
+            throw new IllegalArgumentException("class " + name + " does not exist in this version;"
+                    + " override importState/importMessage to map it");
+        }
+    }
+
+    private static Object scalar(Object v, Class<?> raw) {
+        Class<?> box = box(raw);
+        if (box.isInstance(v)) {
+            return v;
+        }
+        if (box == Character.class && v instanceof String s && s.length() == 1) {
+            return s.charAt(0);
+        }
+        if (!(v instanceof Number n) || !Number.class.isAssignableFrom(box)) {
+            throw mismatch(v, raw);
+        }
+        try {
+            if (box == Long.class) {
+                return toBigDecimal(n).longValueExact();
+            }
+            if (box == Integer.class) {
+                return toBigDecimal(n).intValueExact();
+            }
+            if (box == Short.class) {
+                return toBigDecimal(n).shortValueExact();
+            }
+            if (box == Byte.class) {
+                return toBigDecimal(n).byteValueExact();
+            }
+            if (box == Double.class) {
+                return n.doubleValue();
+            }
+            if (box == Float.class) {
+                return n.floatValue();
+            }
+            if (box == BigInteger.class) {
+                return toBigDecimal(n).toBigIntegerExact();
+            }
+            if (box == BigDecimal.class) {
+                return toBigDecimal(n);
+            }
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(v + " does not fit in " + raw.getSimpleName());
+        }
+        throw mismatch(v, raw);
+    }
+
+    private static BigDecimal toBigDecimal(Number n) {
+        if (n instanceof BigDecimal d) {
+            return d;
+        }
+        if (n instanceof BigInteger i) {
+            return new BigDecimal(i);
+        }
+        if (n instanceof Double || n instanceof Float) {
+            return BigDecimal.valueOf(n.doubleValue());
+        }
+        return BigDecimal.valueOf(n.longValue());
+    }
+
+    private static Object defaultFor(Class<?> raw) {
+        if (raw == long.class) {
+            return 0L;
+        }
+        if (raw == int.class) {
+            return 0;
+        }
+        if (raw == double.class) {
+            return 0d;
+        }
+        if (raw == float.class) {
+            return 0f;
+        }
+        if (raw == boolean.class) {
+            return false;
+        }
+        if (raw == short.class) {
+            return (short) 0;
+        }
+        if (raw == byte.class) {
+            return (byte) 0;
+        }
+        if (raw == char.class) {
+            return '\0';
+        }
+        if (List.class.isAssignableFrom(raw) || raw == Collection.class) {
+            return new ArrayList<>();
+        }
+        if (Set.class.isAssignableFrom(raw)) {
+            return new LinkedHashSet<>();
+        }
+        if (Map.class.isAssignableFrom(raw)) {
+            return new LinkedHashMap<>();
+        }
+        return null;
+    }
+
+    private static IllegalArgumentException mismatch(Object v, Class<?> raw) {
+        return new IllegalArgumentException("cannot make a " + raw.getSimpleName() + " of " + v
+                + " (" + v.getClass().getSimpleName() + ")");
+    }
+
+    private static Class<?> box(Class<?> c) {
+        if (!c.isPrimitive()) {
+            return c;
+        }
+        if (c == long.class) {
+            return Long.class;
+        }
+        if (c == int.class) {
+            return Integer.class;
+        }
+        if (c == double.class) {
+            return Double.class;
+        }
+        if (c == float.class) {
+            return Float.class;
+        }
+        if (c == boolean.class) {
+            return Boolean.class;
+        }
+        if (c == short.class) {
+            return Short.class;
+        }
+        if (c == byte.class) {
+            return Byte.class;
+        }
+        return Character.class;
+    }
+
+    static Class<?> raw(Type t) {
+        if (t instanceof Class<?> c) {
+            return c;
+        }
+        if (t instanceof ParameterizedType p) {
+            return raw(p.getRawType());
+        }
+        if (t instanceof WildcardType w) {
+            return raw(w.getUpperBounds()[0]);
+        }
+        if (t instanceof TypeVariable<?> v) {
+            return raw(v.getBounds()[0]);
+        }
+        return Object.class;
+    }
+
+    private static Type typeArgument(Type t, int i) {
+        if (t instanceof ParameterizedType p && p.getActualTypeArguments().length > i) {
+            return p.getActualTypeArguments()[i];
+        }
+        return Object.class;
+    }
+
+    private static boolean isJdk(Class<?> c) {
+        return c.getClassLoader() == null || c.getClassLoader() == ClassLoader.getPlatformClassLoader();
+    }
+
+    private static Object read(RecordComponent rc, Object record) {
+        try {
+            Method m = rc.getAccessor();
+            m.setAccessible(true);
+            return m.invoke(record);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalArgumentException("cannot read " + rc.getName() + " of " + record.getClass().getName(), e);
+        }
+    }
+
+    /** The {@code S} of {@code code}'s {@code Behaviour<S>}, or Object if it cannot be told. */
+    static Class<?> stateType(Class<?> code) {
+        for (Class<?> c = code; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Type t : c.getGenericInterfaces()) {
+                if (t instanceof ParameterizedType p && p.getRawType() == Behaviour.class) {
+                    return raw(p.getActualTypeArguments()[0]);
+                }
+            }
+            if (c.getGenericSuperclass() instanceof ParameterizedType p) {
+                Class<?> r = raw(p);
+                if (Behaviour.class.isAssignableFrom(r) && r.getTypeParameters().length == 1) {
+                    return raw(p.getActualTypeArguments()[0]);
+                }
+            }
+        }
+        return Object.class;
+    }
+}

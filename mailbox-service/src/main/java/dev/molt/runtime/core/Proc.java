@@ -1,0 +1,606 @@
+package dev.molt.runtime.core;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.reflect.Type;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+import dev.molt.api.Behaviour;
+import dev.molt.api.Down;
+import dev.molt.api.ExitReason;
+import dev.molt.api.ExitSignal;
+import dev.molt.api.MonitorRef;
+import dev.molt.api.Pid;
+import dev.molt.api.ProcessContext;
+import dev.molt.api.ProcessExitedException;
+import dev.molt.api.ProcessInfo;
+import dev.molt.api.ProcessRuntime;
+import dev.molt.api.ProcessStatus;
+import dev.molt.api.ReplyHandle;
+
+/**
+ * A process: its mailbox (inherited), its state, the version of code it is bound to, and the
+ * loop that hands it one message at a time.
+ *
+ * <p>Thread rule: every field without a note below is touched only by the owner (see
+ * {@link Mailbox}): the pool thread in {@link #run}, a spawner during {@code init}, or an upgrade
+ * coordinator working inline. Watchers (monitors, links, external watches) are guarded by this
+ * object's monitor, because any thread may add one; exit takes them under the same monitor, so
+ * a watcher is either told of the exit or refused with {@code noproc}, never forgotten.
+ *
+ * <p>Upgrade: the coordinator marks {@link #upgradePhase} {@code PENDING} and either exports
+ * inline (idle process) or posts {@link SystemMessage.Suspend}, which the owner handles at the
+ * next message boundary. If the coordinator's wait runs out, it CASes the phase to {@code STUCK}
+ * and reports the process held; the owner, when its handler finally returns, CASes to
+ * {@code DONE} or finds {@code STUCK} and imports at once if a new version is there. Exactly one
+ * of the two CASes from {@code PENDING} wins, so the report and the process agree.
+ */
+final class Proc extends Mailbox implements ProcessContext {
+
+    static final int IDLE = 0;
+    static final int PENDING = 1;
+    static final int DONE = 2;
+    static final int STUCK = 3;
+
+    private static final VarHandle PHASE;
+
+    static {
+        try {
+            PHASE = MethodHandles.lookup().findVarHandle(Proc.class, "upgradePhase", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final System.Logger LOG = System.getLogger("dev.molt.runtime");
+
+    final MoltRuntime rt;
+    final Pid pid;
+    final String name;
+    final Slot slot;
+
+    /**
+     * The code this process runs, or null while suspended or held. Volatile because the upgrade
+     * coordinator selects processes by it; written only by the owner.
+     */
+    volatile Binding binding;
+    /** The live state while bound; the exported neutral state while suspended or held. */
+    Object state;
+    /** The version that exported {@link #state} (while suspended or held). */
+    String stateVersion;
+    /** True if the export itself failed: no state can be imported, the process stays held. */
+    boolean stateLost;
+    long suspendedAt;
+    Upgrade upgrade;
+    private Call current;
+    private ExitReason stopRequest;
+    private boolean trapExits;
+
+    /** See the class comment; every transition is a CAS. */
+    @SuppressWarnings("unused")
+    private volatile int upgradePhase;
+
+    // For listings from any thread; written by the owner (single writer, volatile publish).
+    volatile ProcessStatus status = ProcessStatus.RUNNING;
+    volatile String heldReason;
+    volatile long handled;
+    volatile int upgrades;
+
+    /** Guarded by {@code this}: MonitorWatch, Proc (a link) or CompletableFuture (a watch). */
+    private List<Object> watchers;
+    /** Guarded by {@code this}. */
+    private ExitReason exitReason;
+
+    private record MonitorWatch(MonitorRef ref, Proc watcher) {
+    }
+
+    Proc(MoltRuntime rt, Pid pid, String name, Slot slot) {
+        this.rt = rt;
+        this.pid = pid;
+        this.name = name;
+        this.slot = slot;
+    }
+
+    @Override
+    Executor executor() {
+        return rt.pool();
+    }
+
+    // ---- the loop ----------------------------------------------------------------------
+
+    @Override
+    public void run() {
+        try {
+            drainSystem();
+            int budget = rt.throughput();
+            while (budget-- > 0 && !isSuspended() && !isExited()) {
+                Object m = pollUser();
+                if (m == null) {
+                    break;
+                }
+                invoke(m);
+                if (hasSystemMessages()) {
+                    drainSystem();
+                }
+            }
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "runtime fault in process " + pid + "; it ends", t);
+            exit(ExitReason.error("runtime fault", t), false);
+        } finally {
+            release();
+        }
+    }
+
+    private void drainSystem() {
+        SystemMessage s;
+        while ((s = pollSystem()) != null) {
+            onSystem(s);
+        }
+    }
+
+    void onSystem(SystemMessage s) {
+        if (s instanceof SystemMessage.GetState g) {
+            readState(g.result());
+            return;
+        }
+        if (s instanceof SystemMessage.Suspend sus) {
+            try {
+                if (binding == sus.from() && !isExited()) {
+                    exportFor(sus.from(), sus.upgrade());
+                }
+            } finally {
+                sus.done().countDown();
+            }
+            return;
+        }
+        if (s instanceof SystemMessage.Resume res) {
+            try {
+                if (binding == null && !stateLost && !isExited() && res.to().code != null) {
+                    importFor(res.to(), res.upgrade());
+                }
+            } finally {
+                res.done().countDown();
+            }
+            return;
+        }
+        if (isExited()) {
+            return;
+        }
+        if (s instanceof SystemMessage.Exit e) {
+            exit(e.reason(), e.runTerminate());
+        } else if (s instanceof SystemMessage.LinkExit le) {
+            boolean linked = removeWatcher(w -> w instanceof Proc p && p.pid.equals(le.from()));
+            if (trapExits) {
+                enqueue(new ExitSignal(le.from(), le.reason()));
+            } else if (linked && le.reason().isAbnormal()) {
+                exit(new ExitReason(ExitReason.Kind.LINKED, "linked process " + le.from() + " ended: "
+                        + le.reason().summary()), true);
+            }
+        }
+    }
+
+    private void invoke(Object m) {
+        Binding b = binding;
+        Call call = m instanceof Call c ? c : null;
+        Object msg = call != null ? call.message : m;
+        try {
+            msg = rt.freshen(this, b, msg);
+        } catch (RuntimeException e) {
+            if (call != null) {
+                call.completeExceptionally(e);
+            }
+            exit(ExitReason.error("a message of an older version could not be imported", e), true);
+            return;
+        }
+        current = call;
+        Object next;
+        try {
+            next = b.code.handle(this, state, msg);
+        } catch (Throwable t) {
+            current = null;
+            handled++;
+            ExitReason r = ExitReason.error("handle(" + describe(msg) + ") threw", t);
+            if (call != null) {
+                call.completeExceptionally(new ProcessExitedException("process " + pid + " crashed handling the call: "
+                        + r.summary()));
+            }
+            exit(r, true);
+            return;
+        }
+        current = null;
+        handled++;
+        if (call != null && !call.claimed) {
+            call.completeExceptionally(new ProcessExitedException("process " + pid + " (" + slot.name + " " + b.version
+                    + ") handled the call " + describe(msg) + " without replying"));
+        }
+        if (next == null) {
+            exit(ExitReason.error("bad return value: handle returned null for " + describe(msg)), false);
+            return;
+        }
+        state = next;
+        if (stopRequest != null) {
+            exit(stopRequest, true);
+        }
+    }
+
+    private void readState(CompletableFuture<Object> result) {
+        if (isExited()) {
+            result.completeExceptionally(rt.noProc(pid));
+            return;
+        }
+        Binding b = binding;
+        if (b == null) {
+            result.complete(state);
+            return;
+        }
+        try {
+            result.complete(Neutral.toNeutral(b.code.exportState(this, state), b.loader()));
+        } catch (Throwable t) {
+            result.completeExceptionally(t);
+        }
+    }
+
+    // ---- upgrade ---------------------------------------------------------------------
+
+    boolean markPending() {
+        return PHASE.compareAndSet(this, IDLE, PENDING) || PHASE.compareAndSet(this, DONE, PENDING);
+    }
+
+    /** Coordinator: the wait ran out; true if the process had not exported yet. */
+    boolean markStuck() {
+        return PHASE.compareAndSet(this, PENDING, STUCK);
+    }
+
+    /** Owner: suspends, exports the state and converts queued messages of the outgoing code. */
+    void exportFor(Binding from, Upgrade u) {
+        suspendedAt = System.nanoTime();
+        setBits(SUSPENDED);
+        status = ProcessStatus.SUSPENDED;
+        upgrade = u;
+        ClassLoader old = from.loader();
+        Behaviour<Object> code = from.code;
+        try {
+            state = Neutral.toNeutral(code.exportState(this, state), old);
+            stateLost = false;
+        } catch (Throwable t) {
+            String rendered = String.valueOf(state);
+            state = null;
+            stateLost = true;
+            hold(u, "export by " + from.version + " failed: " + oneLine(t) + "; its last state was "
+                    + abbreviate(rendered));
+        }
+        long converted = 0;
+        ArrayDeque<Object> q = stashAll();
+        int n = q.size();
+        for (int i = 0; i < n; i++) {
+            Object e = q.poll();
+            Call c = e instanceof Call cc ? cc : null;
+            Object msg = c != null ? c.message : e;
+            if (Neutral.references(msg, old)) {
+                try {
+                    Object out = new Converted(from.version, Neutral.toNeutral(code.exportMessage(this, msg), old));
+                    converted++;
+                    if (c != null) {
+                        c.message = out;
+                    } else {
+                        e = out;
+                    }
+                } catch (Throwable t) {
+                    hold(u, "exportMessage by " + from.version + " failed for " + describe(msg) + ": " + oneLine(t));
+                }
+            }
+            q.add(e);
+        }
+        u.converted(converted);
+        stateVersion = from.version;
+        binding = null;
+        if (!PHASE.compareAndSet(this, PENDING, DONE) && (int) PHASE.getVolatile(this) == STUCK) {
+            // The coordinator gave up waiting and reported us held; the new code may be there now.
+            PHASE.setVolatile(this, DONE);
+            Binding now = slot.active;
+            if (now != null && now != from && !stateLost) {
+                importFor(now, u);
+            }
+        }
+    }
+
+    /** Owner: imports the kept state (and converted messages) with {@code to}, and resumes. */
+    void importFor(Binding to, Upgrade u) {
+        Behaviour<Object> code = to.code;
+        if (code == null || stateLost) {
+            return;
+        }
+        binding = to; // so that version(), toNeutral() and stateType() speak for the new code
+        try {
+            Object s = code.importState(this, stateVersion, state);
+            if (s == null) {
+                throw new IllegalStateException("importState returned null");
+            }
+            List<Object> converted = new ArrayList<>();
+            if (stash != null) {
+                for (Object e : stash) {
+                    Object msg = e instanceof Call c ? c.message : e;
+                    converted.add(msg instanceof Converted cv ? code.importMessage(this, cv.fromVersion(), cv.neutral()) : msg);
+                }
+                int i = 0;
+                ArrayDeque<Object> fresh = new ArrayDeque<>(stash.size());
+                for (Object e : stash) {
+                    Object msg = converted.get(i++);
+                    if (e instanceof Call c) {
+                        c.message = msg;
+                        fresh.add(c);
+                    } else {
+                        fresh.add(msg);
+                    }
+                }
+                stash = fresh.isEmpty() ? null : fresh;
+            }
+            state = s;
+            stateVersion = null;
+            upgrades++;
+            heldReason = null;
+            upgrade = null;
+            status = ProcessStatus.RUNNING;
+            clearBits(SUSPENDED);
+            u.migrated(System.nanoTime() - suspendedAt);
+        } catch (Throwable t) {
+            binding = null;
+            hold(u, "import by " + to.version + " of the state from " + stateVersion + " failed: " + oneLine(t));
+        }
+    }
+
+    private void hold(Upgrade u, String reason) {
+        status = ProcessStatus.HELD;
+        heldReason = reason;
+        if (u != null) {
+            u.held(pid, name, reason);
+        }
+        LOG.log(System.Logger.Level.WARNING, "process " + pid + (name == null ? "" : " (" + name + ")") + " of "
+                + slot.name + " is held: " + reason);
+    }
+
+    /** Coordinator, after {@link #markStuck()} won. */
+    void reportStuck(Upgrade u, long waitedMillis) {
+        String reason = "handler still running after " + waitedMillis + " ms (upgrade timeout); held until it"
+                + " returns, then migrated with its queued messages";
+        heldReason = reason;
+        status = ProcessStatus.HELD;
+        u.held(pid, name, reason);
+        LOG.log(System.Logger.Level.WARNING, "process " + pid + " of " + slot.name + " is held: " + reason);
+    }
+
+    // ---- exit ------------------------------------------------------------------------
+
+    /** Owner: ends the process. Idempotent. */
+    void exit(ExitReason reason, boolean runTerminate) {
+        if (isExited()) {
+            return;
+        }
+        Binding b = binding;
+        if (runTerminate && b != null && b.code != null) {
+            try {
+                b.code.terminate(this, state, reason);
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.WARNING, "terminate of process " + pid + " threw; exit reason stays "
+                        + reason.summary(), t);
+            }
+        }
+        List<Object> ws;
+        synchronized (this) {
+            setBits(EXITED);
+            exitReason = reason;
+            ws = watchers;
+            watchers = null;
+        }
+        status = ProcessStatus.EXITED;
+        rt.deregister(this);
+        Object m;
+        ProcessExitedException gone = null;
+        while ((m = pollUser()) != null) {
+            if (m instanceof Call c) {
+                if (gone == null) {
+                    gone = new ProcessExitedException("process " + pid + " ended (" + reason.summary() + ") before answering");
+                }
+                c.completeExceptionally(gone);
+            }
+        }
+        state = null;
+        binding = null;
+        stash = null;
+        if (upgrade != null) {
+            upgrade.failed();
+            upgrade = null;
+        }
+        if (reason.isAbnormal() && reason.kind() == ExitReason.Kind.ERROR) {
+            LOG.log(System.Logger.Level.WARNING, "process " + pid + " of " + slot.name + " ended: " + reason.detail());
+        }
+        if (ws != null) {
+            for (Object w : ws) {
+                if (w instanceof MonitorWatch mw) {
+                    mw.watcher().enqueue(new Down(mw.ref(), pid, reason));
+                } else if (w instanceof Proc linked) {
+                    linked.enqueueSystem(new SystemMessage.LinkExit(pid, reason));
+                } else if (w instanceof CompletableFuture<?> f) {
+                    @SuppressWarnings("unchecked")
+                    CompletableFuture<ExitReason> fr = (CompletableFuture<ExitReason>) f;
+                    fr.complete(reason);
+                }
+            }
+        }
+    }
+
+    /** Any thread: adds a watcher; false if the process has ended (the caller reports noproc). */
+    synchronized boolean addWatcher(Object w) {
+        if (isExited()) {
+            return false;
+        }
+        if (watchers == null) {
+            watchers = new ArrayList<>(2);
+        }
+        watchers.add(w);
+        return true;
+    }
+
+    synchronized boolean removeWatcher(java.util.function.Predicate<Object> which) {
+        return watchers != null && watchers.removeIf(which);
+    }
+
+    synchronized ExitReason exitReason() {
+        return exitReason;
+    }
+
+    ProcessInfo snapshot() {
+        Binding b = binding;
+        String v = b != null ? b.version : stateVersion;
+        return new ProcessInfo(pid, name, slot.name, v == null ? "?" : v, status, depth(), handled, upgrades, heldReason);
+    }
+
+    // ---- ProcessContext ---------------------------------------------------------------
+
+    @Override
+    public Pid self() {
+        return pid;
+    }
+
+    @Override
+    public Optional<String> name() {
+        return Optional.ofNullable(name);
+    }
+
+    @Override
+    public String behaviour() {
+        return slot.name;
+    }
+
+    @Override
+    public String version() {
+        Binding b = binding;
+        return b != null ? b.version : stateVersion;
+    }
+
+    @Override
+    public ProcessRuntime runtime() {
+        return rt;
+    }
+
+    @Override
+    public boolean isCall() {
+        return current != null;
+    }
+
+    @Override
+    public void reply(Object value) {
+        claim().complete(value);
+    }
+
+    @Override
+    public ReplyHandle replyLater() {
+        return claim();
+    }
+
+    private Call claim() {
+        Call c = current;
+        if (c == null) {
+            throw new IllegalStateException("the message being handled is not a call: there is nobody to reply to");
+        }
+        if (c.claimed) {
+            throw new IllegalStateException("this call was already answered (or taken with replyLater)");
+        }
+        c.claimed = true;
+        return c;
+    }
+
+    @Override
+    public void stop(ExitReason reason) {
+        stopRequest = reason == null ? ExitReason.NORMAL : reason;
+    }
+
+    @Override
+    public MonitorRef monitor(Pid target) {
+        MonitorRef ref = new MonitorRef(rt.nextRef(), target);
+        Proc t = rt.lookup(target);
+        if (t == null || !t.addWatcher(new MonitorWatch(ref, this))) {
+            enqueue(new Down(ref, target, ExitReason.NOPROC));
+        }
+        return ref;
+    }
+
+    @Override
+    public void demonitor(MonitorRef ref) {
+        Proc t = rt.lookup(ref.target());
+        if (t != null) {
+            t.removeWatcher(w -> w instanceof MonitorWatch mw && mw.ref().equals(ref));
+        }
+    }
+
+    @Override
+    public void link(Pid other) {
+        Proc o = rt.lookup(other);
+        if (o == null || o == this || !o.addWatcher(this)) {
+            throw rt.noProc(other);
+        }
+        addWatcher(o);
+    }
+
+    @Override
+    public void unlink(Pid other) {
+        Proc o = rt.lookup(other);
+        removeWatcher(w -> w == o);
+        if (o != null) {
+            o.removeWatcher(w -> w == this);
+        }
+    }
+
+    @Override
+    public void trapExits(boolean trap) {
+        trapExits = trap;
+    }
+
+    @Override
+    public Object toNeutral(Object value) {
+        Binding b = binding;
+        return Neutral.toNeutral(value, b == null ? null : b.loader());
+    }
+
+    @Override
+    public Object fromNeutral(Object neutral, Type type) {
+        Binding b = binding;
+        if (b == null || b.code == null) {
+            throw new IllegalStateException("no code is bound to process " + pid);
+        }
+        return Neutral.fromNeutral(neutral, type, b.loader());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <S> Class<S> stateType() {
+        Binding b = binding;
+        return (Class<S>) (b == null || b.code == null ? Object.class : Neutral.stateType(b.code.getClass()));
+    }
+
+    // ---- text ------------------------------------------------------------------------
+
+    static String describe(Object msg) {
+        String s = String.valueOf(msg);
+        return abbreviate(s);
+    }
+
+    static String abbreviate(String s) {
+        s = s.replace('\n', ' ');
+        return s.length() > 120 ? s.substring(0, 117) + "..." : s;
+    }
+
+    static String oneLine(Throwable t) {
+        return abbreviate(t.toString());
+    }
+
+    @Override
+    public String toString() {
+        return "process " + pid + (name == null ? "" : " (" + name + ")");
+    }
+}
