@@ -97,15 +97,15 @@ public final class Report {
                 + "(at most ").append(fmt(UpgradeCost.IN_FLIGHT)).append(" messages unhandled), the behaviour "
                 + "withdrawn and its next version registered, as an OSGi bundle update does. *Total* is wall "
                 + "time from the withdrawal until every process had imported its state (the runtime's own "
-                + "report in brackets). *Pause* is one process's time from export to import (the runtime's "
+                + "report in brackets); the next column is the part spent withdrawing the old version (suspending every process at a message boundary and exporting its state), the rest is importing into the new version. *Coordinator CPU* is the CPU time of the thread that withdrew and registered (it exports and imports idle processes itself); wall time well above it is waiting for busy processes to reach a boundary, or for a CPU. *Pause* is one process's time from export to import (the runtime's "
                 + "definition; its max is the report's longest pause). *Gap* is from export to the first "
                 + "message the new version handled for that process, which includes waiting for that message. "
                 + "Throughput is messages handled per second in the upgrade window against the steady rate just "
                 + "before it. Erlang/OTP, for reference, takes about 110 ms to suspend, change and resume 10k "
                 + "gen_servers at once on this kind of machine.\n\n");
-        md.append("| processes | total ms (report) | pause p50 / p99 / max ms | gap p50 / p99 / max ms "
+        md.append("| processes | total ms (report) | of which suspend + export ms | coordinator CPU ms | pause p50 / p99 / max ms | gap p50 / p99 / max ms "
                 + "| msgs/s steady | msgs/s in window | migrated / held / failed | target |\n");
-        md.append("|--:|--:|--:|--:|--:|--:|--:|---|\n");
+        md.append("|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
         for (int n : new int[] {1_000, 10_000, 100_000}) {
             String k = "upgrade." + n + ".";
             if (upgrade.get(k + "rounds") == null) {
@@ -114,6 +114,8 @@ public final class Report {
             double wall = upgrade.number(k + "wallMs.median");
             md.append("| ").append(fmt(n)).append(" | ").append(fmt2(wall)).append(" (")
                     .append(fmt2(upgrade.number(k + "reportTotalMs.median"))).append(") | ")
+                    .append(fmt2(upgrade.number(k + "suspendMs.median"))).append(" | ")
+                    .append(fmt2(upgrade.number(k + "coordinatorCpuMs.median"))).append(" | ")
                     .append(fmt2(upgrade.number(k + "pause.p50Ms"))).append(" / ")
                     .append(fmt2(upgrade.number(k + "pause.p99Ms"))).append(" / ")
                     .append(fmt2(upgrade.number(k + "pause.maxMs"))).append(" | ")

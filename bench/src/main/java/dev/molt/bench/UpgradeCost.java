@@ -176,7 +176,7 @@ public final class UpgradeCost {
     }
 
     /** One upgrade's figures. */
-    record Sample(double wallMs, double reportMs, double reportLongestMs, double steadyRate, double windowRate,
+    record Sample(double wallMs, double suspendMs, double cpuMs, double reportMs, double reportLongestMs, double steadyRate, double windowRate,
                   double windowSentRate, int migrated, int held, int failed, long[] pauses, long[] gaps) {
     }
 
@@ -188,6 +188,10 @@ public final class UpgradeCost {
             pids[i] = runtime.spawn("upgraded", null);
         }
         Sender sender = new Sender(runtime, pids);
+        // -Dbench.quiet=true upgrades idle processes (no sender): for analysis, not in the report.
+        if (Boolean.getBoolean("bench.quiet")) {
+            sender.running = false;
+        }
         sender.start();
         Thread.sleep(1000);
 
@@ -207,10 +211,14 @@ public final class UpgradeCost {
 
             long handledBefore = HANDLED.sum();
             long sentBefore = sender.sent.get();
+            var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long cpu0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             MoltSupport.unregister(runtime, binding);
+            long tMid = System.nanoTime();
             binding = MoltSupport.register(runtime, "upgraded", next, code);
             long t1 = System.nanoTime();
+            long cpu1 = threads.getCurrentThreadCpuTime();
             while (PAUSE_COUNT.get() < n && System.nanoTime() - t1 < 60_000_000_000L) {
                 Thread.onSpinWait();
             }
@@ -224,12 +232,12 @@ public final class UpgradeCost {
             Thread.sleep(Math.max(300, n / 100));
             long[] p = Arrays.copyOf(pauses, Math.min(n, PAUSE_COUNT.get()));
             long[] g = Arrays.copyOf(gaps, Math.min(n, GAP_COUNT.get()));
-            Sample s = new Sample((t2 - t0) / 1e6, report.total().toNanos() / 1e6,
+            Sample s = new Sample((t2 - t0) / 1e6, (tMid - t0) / 1e6, (cpu1 - cpu0) / 1e6, report.total().toNanos() / 1e6,
                     report.longestPause().toNanos() / 1e6, steady, windowRate, windowSent,
                     report.migrated(), report.held().size(), report.failed(), p, g);
-            System.out.printf("upgrade n=%d round %d: wall %.2f ms, report total %.2f ms, longest pause %.2f ms, "
+            System.out.printf("upgrade n=%d round %d: wall %.2f ms (suspend+export %.2f, coordinator cpu %.2f), report total %.2f ms, longest pause %.2f ms, "
                             + "migrated %d held %d failed %d, pauses %d gaps %d%n",
-                    n, round, s.wallMs, s.reportMs, s.reportLongestMs, s.migrated, s.held, s.failed, p.length, g.length);
+                    n, round, s.wallMs, s.suspendMs, s.cpuMs, s.reportMs, s.reportLongestMs, s.migrated, s.held, s.failed, p.length, g.length);
             if (round > 0) {
                 samples.add(s);
             }
@@ -242,6 +250,8 @@ public final class UpgradeCost {
         results.put(k + "rounds", samples.size());
         results.put(k + "wallMs.median", SpawnMemory.median(samples.stream().mapToDouble(Sample::wallMs).toArray()));
         results.put(k + "wallMs.all", Arrays.toString(samples.stream().mapToDouble(Sample::wallMs).toArray()));
+        results.put(k + "suspendMs.median", SpawnMemory.median(samples.stream().mapToDouble(Sample::suspendMs).toArray()));
+        results.put(k + "coordinatorCpuMs.median", SpawnMemory.median(samples.stream().mapToDouble(Sample::cpuMs).toArray()));
         results.put(k + "reportTotalMs.median", SpawnMemory.median(samples.stream().mapToDouble(Sample::reportMs).toArray()));
         results.put(k + "reportLongestPauseMs.median",
                 SpawnMemory.median(samples.stream().mapToDouble(Sample::reportLongestMs).toArray()));
