@@ -15,10 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,23 +79,31 @@ public class MoltRuntime implements ProcessRuntime {
         this.timers = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "molt-timer");
             t.setDaemon(true);
-            t.setContextClassLoader(own); // never inherit a behaviour's loader (it would pin it)
+            t.setContextClassLoader(own); // as for the workers
             return t;
         });
         timers.setRemoveOnCancelPolicy(true);
     }
 
+    /**
+     * The shared worker pool. Not a ForkJoinPool: there a process that reschedules itself from a
+     * worker lands on that worker's local queue, which the worker drains before it looks at
+     * anything submitted from outside, so one flooded process starves the rest (the fairness
+     * test caught exactly that). One FIFO line for every turn keeps turns fair; the line is the
+     * JDK's lock-free LinkedTransferQueue.
+     */
     private static ExecutorService newPool(int workers) {
         AtomicInteger n = new AtomicInteger();
         ClassLoader own = MoltRuntime.class.getClassLoader();
-        return new ForkJoinPool(workers, p -> {
-            ForkJoinWorkerThread t = new ForkJoinWorkerThread(p) {
-            };
-            t.setName("molt-worker-" + n.incrementAndGet());
-            t.setDaemon(true);
-            t.setContextClassLoader(own); // see the timer thread
-            return t;
-        }, (t, e) -> LOG.log(System.Logger.Level.ERROR, "uncaught in " + t.getName(), e), true);
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(workers, workers, 60, TimeUnit.SECONDS,
+                new LinkedTransferQueue<>(), r -> {
+                    Thread t = new Thread(r, "molt-worker-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    t.setContextClassLoader(own); // never inherit a behaviour's loader (it would pin it)
+                    return t;
+                });
+        pool.prestartAllCoreThreads();
+        return pool;
     }
 
     /** Applies new settings: throughput and timeout at once; a new worker count gets a new pool. */

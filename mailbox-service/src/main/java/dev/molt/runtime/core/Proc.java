@@ -205,11 +205,12 @@ final class Proc extends Mailbox implements ProcessContext {
             current = null;
             handled++;
             ExitReason r = ExitReason.error("handle(" + describe(msg) + ") threw", t);
+            // Exit first, then wake the caller: a caller that calls again must find the process gone.
+            exit(r, true);
             if (call != null) {
                 call.completeExceptionally(new ProcessExitedException("process " + pid + " crashed handling the call: "
                         + r.summary()));
             }
-            exit(r, true);
             return;
         }
         current = null;
