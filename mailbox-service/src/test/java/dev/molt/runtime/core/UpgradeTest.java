@@ -1,0 +1,222 @@
+package dev.molt.runtime.core;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+import dev.molt.api.Behaviour;
+import dev.molt.api.Pid;
+import dev.molt.api.ProcessContext;
+import dev.molt.api.ProcessStatus;
+import dev.molt.api.Struct;
+import dev.molt.api.UpgradeReport;
+
+/**
+ * Moving processes between versions, without a framework: the runtime's own register and
+ * unregister stand in for the service events (the Pax Exam suites do it with real bundles).
+ */
+public class UpgradeTest {
+
+    static final Duration WAIT = Duration.ofSeconds(10);
+
+    public record Count(long count) {
+    }
+
+    public record Total(long total, List<String> notes) {
+    }
+
+    /** v1: counts numbers; "get" replies; a Gate blocks; "version" replies "v1". */
+    static final class V1 implements Behaviour<Count> {
+        @Override
+        public Count init(ProcessContext c, Object arg) {
+            return new Count(0);
+        }
+
+        @Override
+        public Count handle(ProcessContext c, Count s, Object m) throws Exception {
+            if (m instanceof Echo.Gate g) {
+                g.entered().countDown();
+                g.release().await(30, TimeUnit.SECONDS);
+                return s;
+            }
+            if ("get".equals(m)) {
+                c.reply(s.count());
+                return s;
+            }
+            if ("version".equals(m)) {
+                c.reply("v1");
+                return s;
+            }
+            return new Count(s.count() + ((Number) m).longValue());
+        }
+    }
+
+    /** v2: count became total; a note per migration. Fails to import when told to. */
+    static final class V2 implements Behaviour<Total> {
+        volatile boolean broken;
+
+        @Override
+        public Total init(ProcessContext c, Object arg) {
+            return new Total(0, new ArrayList<>());
+        }
+
+        @Override
+        public Total handle(ProcessContext c, Total s, Object m) {
+            if ("get".equals(m)) {
+                c.reply(s.total());
+                return s;
+            }
+            if ("version".equals(m)) {
+                c.reply("v2");
+                return s;
+            }
+            return new Total(s.total() + ((Number) m).longValue(), s.notes());
+        }
+
+        @Override
+        public Total importState(ProcessContext c, String from, Object neutral) {
+            if (broken) {
+                throw new IllegalStateException("broken on purpose");
+            }
+            Struct s = (Struct) neutral;
+            Total t = c.fromNeutral(s.fields().containsKey("count") ? s.rename("count", "total") : s, Total.class);
+            List<String> notes = new ArrayList<>(t.notes());
+            notes.add("from " + from);
+            return new Total(t.total(), notes);
+        }
+    }
+
+    MoltRuntime rt;
+
+    @Before
+    public void start() {
+        rt = new MoltRuntime(RuntimeSettings.defaults().withWorkers(2).withUpgradeTimeout(Duration.ofMillis(300)));
+    }
+
+    @After
+    public void stop() {
+        rt.shutdown();
+    }
+
+    @Test
+    public void stateIsMigratedAndMessagesSentInTheGapAreHandledInOrderByTheNewCode() throws Exception {
+        Binding v1 = rt.register("c", "1.0.0", new V1());
+        Pid p = rt.spawn("c", null);
+        rt.send(p, 5);
+        assertEquals(5L, rt.call(p, "get", WAIT));
+        rt.unregister(v1);
+        assertEquals(ProcessStatus.SUSPENDED, rt.info(p).orElseThrow().status());
+        for (int i = 1; i <= 1000; i++) {
+            rt.send(p, 1);
+        }
+        var version = rt.callAsync(p, "version", WAIT).toCompletableFuture();
+        assertEquals(1000, rt.info(p).orElseThrow().mailboxDepth() - 1);
+        rt.register("c", "2.0.0", new V2());
+        // The first message after the switch is handled by the new code.
+        assertEquals("v2", version.get(10, TimeUnit.SECONDS));
+        assertEquals(1005L, rt.call(p, "get", WAIT));
+        Struct state = (Struct) rt.state(p).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("from 1.0.0"), state.get("notes"));
+        UpgradeReport r = rt.upgradeHistory().get(0);
+        assertEquals("1.0.0", r.fromVersion());
+        assertEquals("2.0.0", r.toVersion());
+        assertEquals(1, r.migrated());
+        assertEquals(List.of(), r.held());
+        assertEquals(1, rt.info(p).orElseThrow().upgrades());
+    }
+
+    @Test
+    public void aFailedImportHoldsTheProcessWithItsStateAndMailboxUntilAFixedVersionComes() throws Exception {
+        Binding v1 = rt.register("c", "1.0.0", new V1());
+        Pid p = rt.spawn("c", null);
+        rt.send(p, 7);
+        assertEquals(7L, rt.call(p, "get", WAIT));
+        V2 broken = new V2();
+        broken.broken = true;
+        rt.unregister(v1);
+        Binding b2 = rt.register("c", "2.0.0", broken);
+        UpgradeReport r = rt.upgradeHistory().get(0);
+        assertEquals(0, r.migrated());
+        assertEquals(1, r.held().size());
+        assertTrue(r.held().get(0).reason(), r.held().get(0).reason().contains("broken on purpose"));
+        assertEquals(ProcessStatus.HELD, rt.info(p).orElseThrow().status());
+        for (int i = 0; i < 100; i++) {
+            rt.send(p, 1);
+        }
+        assertEquals(100, rt.info(p).orElseThrow().mailboxDepth());
+        assertEquals(new Struct(Count.class.getName(), java.util.Map.of("count", 7L)),
+                rt.state(p).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        rt.unregister(b2);
+        rt.register("c", "2.0.1", new V2());
+        assertEquals(107L, rt.call(p, "get", WAIT));
+        assertEquals(ProcessStatus.RUNNING, rt.info(p).orElseThrow().status());
+        UpgradeReport retry = rt.upgradeHistory().get(1);
+        assertEquals(1, retry.migrated());
+        assertEquals(0, retry.held().size());
+    }
+
+    @Test
+    public void aHandlerStuckPastTheTimeoutIsHeldThenMigratedWhenItReturns() throws Exception {
+        Binding v1 = rt.register("c", "1.0.0", new V1());
+        Pid stuck = rt.spawn("c", null);
+        Pid idle = rt.spawn("c", null);
+        rt.send(stuck, 3);
+        Echo.Gate gate = new Echo.Gate();
+        rt.send(stuck, gate);
+        gate.awaitEntered();
+        rt.send(stuck, 4); // queued behind the stuck handler
+        long t0 = System.nanoTime();
+        rt.unregister(v1);
+        long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        assertTrue("unregister waited " + waited + " ms, the timeout is 300", waited >= 300);
+        rt.register("c", "2.0.0", new V2());
+        UpgradeReport r = rt.upgradeHistory().get(0);
+        assertEquals(1, r.migrated());
+        assertEquals(1, r.held().size());
+        assertEquals(stuck, r.held().get(0).pid());
+        assertTrue(r.held().get(0).reason(), r.held().get(0).reason().contains("handler still running after 300 ms"));
+        assertEquals(ProcessStatus.HELD, rt.info(stuck).orElseThrow().status());
+        assertEquals("v2", rt.call(idle, "version", WAIT));
+        gate.open();
+        // When the handler returns, the process exports with its old code and the new code takes it.
+        assertEquals("v2", rt.call(stuck, "version", WAIT));
+        assertEquals(7L, rt.call(stuck, "get", WAIT));
+        assertEquals(ProcessStatus.RUNNING, rt.info(stuck).orElseThrow().status());
+    }
+
+    @Test
+    public void aSecondVersionSideBySideTakesTheProcessesWhenTheFirstGoes() throws Exception {
+        Binding v1 = rt.register("c", "1.0.0", new V1());
+        Pid p = rt.spawn("c", null);
+        rt.send(p, 2);
+        rt.register("c", "2.0.0", new V2());
+        // Until 1.0.0 goes, its processes stay on it; new processes get 2.0.0.
+        assertEquals("v1", rt.call(p, "version", WAIT));
+        assertEquals("v2", rt.call(rt.spawn("c", null), "version", WAIT));
+        rt.unregister(v1);
+        assertEquals("v2", rt.call(p, "version", WAIT));
+        assertEquals(2L, rt.call(p, "get", WAIT));
+    }
+
+    @Test
+    public void processesOfOtherBehavioursAreNotTouched() throws Exception {
+        Binding v1 = rt.register("c", "1.0.0", new V1());
+        rt.register("echo", "1.0.0", new Echo("e"));
+        Pid e = rt.spawn("echo", null);
+        Pid c = rt.spawn("c", null);
+        rt.unregister(v1);
+        assertEquals(ProcessStatus.SUSPENDED, rt.info(c).orElseThrow().status());
+        rt.send(e, "hello");
+        assertEquals(List.of("hello"), rt.call(e, "get", WAIT));
+        assertEquals(0, rt.info(e).orElseThrow().upgrades());
+    }
+}
