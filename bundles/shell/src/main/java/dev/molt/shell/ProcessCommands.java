@@ -194,7 +194,8 @@ public final class ProcessCommands {
                 throw new IllegalArgumentException("missing argument: " + usage);
             }
             if (a.length > max) {
-                throw new IllegalArgumentException("too many arguments (quote text with blanks: 'a b'): " + usage);
+                throw new IllegalArgumentException("too many arguments: " + usage
+                        + (max > 0 ? "; quote a value with blanks: 'a b'" : ""));
             }
             command.accept(a);
         } catch (ProcessException | IllegalArgumentException e) {

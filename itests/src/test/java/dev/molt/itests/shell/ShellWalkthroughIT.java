@@ -1,0 +1,119 @@
+package dev.molt.itests.shell;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.options;
+
+import java.util.regex.Pattern;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+
+/**
+ * The README walk-through, command by command, through a real Gogo session: spawn counters,
+ * send, call, list, look inside, upgrade to 2.0.0 with proc:upgrade, see the migrated state,
+ * read the history, roll back, kill.
+ */
+@RunWith(PaxExam.class)
+public class ShellWalkthroughIT extends ShellTestSupport {
+
+    @Configuration
+    public Option[] config() {
+        return options(molt(), bundle(jar("dev.molt.counter-v1")));
+    }
+
+    @Test
+    public void theReadmeWalkthrough() throws Exception {
+        awaitBehaviour("counter", "1.0.0");
+
+        String c1 = shell.ok("proc:spawn counter --name c1").strip();
+        String c2 = shell.ok("proc:spawn counter --name c2 10").strip();
+        String anonymous = shell.ok("proc:spawn counter").strip();
+        assertTrue(c1, c1.matches("\\d+"));
+        assertEquals(Long.parseLong(c1) + 1, Long.parseLong(c2));
+        assertEquals(Long.parseLong(c1) + 2, Long.parseLong(anonymous));
+
+        assertEquals("", shell.ok("proc:send c1 5"));
+        assertEquals("", shell.ok("proc:send c1 inc"));
+        assertEquals("", shell.ok("proc:send " + anonymous + " 2"));
+        // A sequenced message [sender, seq], typed as Gogo reads a list without quotes.
+        assertEquals("", shell.ok("proc:send c2 [a, 1]"));
+        assertEquals("6\n", shell.ok("proc:call c1 get"));
+        assertEquals("11\n", shell.ok("proc:call c2 get"));
+        assertEquals("1.0.0\n", shell.ok("proc:call c1 version"));
+
+        String ps = shell.ok("proc:ps");
+        assertTrue(ps, ps.startsWith("ID  NAME  BEHAVIOUR  VERSION  STATUS   MAILBOX  HANDLED\n"));
+        assertRow(ps, c1, "c1", "1.0.0", 2 + 2);
+        assertRow(ps, c2, "c2", "1.0.0", 1 + 1);
+        assertRow(ps, anonymous, "-", "1.0.0", 1);
+        assertEquals(ps, shell.ok("proc:ps counter"));
+
+        String info = shell.ok("proc:info c2");
+        assertTrue(info, info.contains("pid        " + c2 + "\nname       c2\nbehaviour  counter\nversion    1.0.0\n"
+                + "status     RUNNING\n"));
+        assertTrue(info, info.contains("upgrades   0\n"));
+        assertTrue(info, info.endsWith("state      State{count=11, lastSeq={a=1}, outOfOrder=0}\n"));
+
+        String report = shell.ok("proc:upgrade counter " + jar("dev.molt.counter-v2"));
+        assertTrue(report, Pattern.compile("^counter 1\\.0\\.0 -> 2\\.0\\.0: 3 migrated, 0 held, 0 failed, total [0-9.]+ ms, "
+                + "longest pause [0-9.]+ ms\n$").matcher(report).matches());
+
+        ps = shell.ok("proc:ps");
+        assertRow(ps, c1, "c1", "2.0.0", 4);
+        assertRow(ps, c2, "c2", "2.0.0", 2);
+        info = shell.ok("proc:info c2");
+        assertTrue(info, info.contains("version    2.0.0\n"));
+        assertTrue(info, info.contains("upgrades   1\n"));
+        assertTrue(info, info.endsWith("state      State{total=11, lastSeq={a=1}, outOfOrder=0, history=[\"1.0.0 -> 2.0.0\"]}\n"));
+        assertEquals("2.0.0\n", shell.ok("proc:call c1 version"));
+        assertEquals("[\"1.0.0 -> 2.0.0\"]\n", shell.ok("proc:call c1 history"));
+        assertEquals("6\n", shell.ok("proc:call c1 get"));
+
+        String history = shell.ok("proc:history");
+        assertTrue(history, history.startsWith("STARTED              BEHAVIOUR  FROM   TO     MIGRATED  HELD  FAILED  TOTAL_MS  PAUSE_MS\n"));
+        assertTrue(history, Pattern.compile("(?m)^\\S+ \\S+  counter    1\\.0\\.0  2\\.0\\.0         3     0       0 .*$")
+                .matcher(history).find());
+
+        report = shell.ok("proc:rollback counter");
+        assertTrue(report, report.startsWith("counter 2.0.0 -> 1.0.0: 3 migrated, 0 held, 0 failed"));
+        assertEquals("1.0.0\n", shell.ok("proc:call c1 version"));
+        assertEquals("6\n", shell.ok("proc:call c1 get"));
+        assertTrue(shell.ok("proc:info c2"), shell.ok("proc:info c2").endsWith("state      State{count=11, lastSeq={a=1}, outOfOrder=0}\n"));
+        assertEquals(2, shell.ok("proc:history").strip().split("\n").length - 1);
+
+        assertEquals("killed " + c2 + ": killed from the shell\n", shell.ok("proc:kill c2"));
+        ps = shell.ok("proc:ps");
+        assertFalse(ps, ps.contains(" c2 "));
+        assertRow(ps, c1, "c1", "1.0.0", 9);
+    }
+
+    @Test
+    public void valuesTypedInTheShellArePlainValues() throws Exception {
+        awaitBehaviour("counter", "1.0.0");
+        shell.ok("proc:spawn counter --name v 2147483648");
+        shell.ok("proc:send v -8");
+        shell.ok("proc:send v 3L");
+        // Quoted, the list is read by Molt's parser rather than Gogo's.
+        shell.ok("proc:send v '[b, 1]'");
+        shell.ok("proc:send v '[b 2]'");
+        shell.ok("proc:send v [b 4]");
+        assertEquals("2147483646\n", shell.ok("proc:call v get"));
+        String info = shell.ok("proc:info v");
+        assertTrue(info, info.endsWith("state      State{count=2147483646, lastSeq={b=4}, outOfOrder=1}\n"));
+        // The counter answers a call it does not understand with a failure: one line.
+        assertTrue(shell.error("proc:call v '{k=v}'").startsWith("error: "));
+        assertEquals("2147483646\n", shell.ok("proc:call v get"));
+    }
+
+    private static void assertRow(String table, String pid, String name, String version, long handled) {
+        Pattern row = Pattern.compile("(?m)^ *" + pid + "  " + Pattern.quote(name) + " +counter +" + Pattern.quote(version)
+                + " +RUNNING +0 +" + handled + "$");
+        assertTrue("no row " + row + " in\n" + table, row.matcher(table).find());
+    }
+}
