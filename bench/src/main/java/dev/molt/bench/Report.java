@@ -168,10 +168,11 @@ public final class Report {
     static String range(Results r, String k) {
         double lo = r.number(k + "perSecondLow");
         double hi = r.number(k + "perSecondHigh");
-        if (Double.isNaN(lo) || Double.isNaN(hi) || lo <= 0) {
+        if (Double.isNaN(lo) || lo <= 0) {
             return "";
         }
-        return " (" + fmt(lo) + " to " + fmt(hi) + ")";
+        // A single-shot interval wider than the score itself has no finite upper rate.
+        return " (" + fmt(lo) + " to " + (hi > 0 && !Double.isInfinite(hi) ? fmt(hi) : "unbounded") + ")";
     }
 
     static String ratio(double a, double b) {
