@@ -36,12 +36,12 @@ public class DeployFolderIT extends ShellTestSupport {
                 Files.delete(p);
             }
         }
-        put(jar("dev.molt.counter-v1"));
-        return options(molt(),
+        put(url("dev.molt.counter-v1"));
+        return options(shellBundles(false),
                 frameworkProperty("felix.fileinstall.dir").value(DEPLOY.toAbsolutePath().toString()),
                 frameworkProperty("felix.fileinstall.noInitialDelay").value("true"),
                 frameworkProperty("felix.fileinstall.poll").value("100"),
-                bundle(jar("felix.fileinstall")));
+                bundle(url("felix.fileinstall")));
     }
 
     /** Replaces deploy/counter.jar in one step, so FileInstall never sees half a jar. */
@@ -58,7 +58,7 @@ public class DeployFolderIT extends ShellTestSupport {
         shell.ok("proc:send c1 7");
         assertEquals("7\n", shell.ok("proc:call c1 get"));
 
-        put(jar("dev.molt.counter-v2"));
+        put(url("dev.molt.counter-v2"));
         awaitBehaviour("counter", "2.0.0");
         // Processes move at their next message boundary; the call below is such a boundary.
         assertEquals("2.0.0\n", shell.ok("proc:call c1 version"));

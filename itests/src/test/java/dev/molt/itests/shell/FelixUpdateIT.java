@@ -2,7 +2,6 @@ package dev.molt.itests.shell;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.util.Arrays;
@@ -23,7 +22,7 @@ public class FelixUpdateIT extends ShellTestSupport {
 
     @Configuration
     public Option[] config() {
-        return options(molt(), bundle(jar("dev.molt.counter-v1")));
+        return options(shellBundles(true));
     }
 
     @Test
@@ -37,7 +36,7 @@ public class FelixUpdateIT extends ShellTestSupport {
 
         Bundle counter = Arrays.stream(context.getBundles()).filter(b -> COUNTER.equals(b.getSymbolicName()))
                 .findFirst().orElseThrow();
-        shell.ok("update " + counter.getBundleId() + " " + jar("dev.molt.counter-v2"));
+        shell.ok("update " + counter.getBundleId() + " " + url("dev.molt.counter-v2"));
         assertEquals("2.0.0", counter.getVersion().toString());
 
         assertEquals("2.0.0\n", shell.ok("proc:call c1 version"));

@@ -2,7 +2,6 @@ package dev.molt.itests.shell;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.nio.file.Files;
@@ -28,7 +27,7 @@ public class ShellErrorsIT extends ShellTestSupport {
 
     @Configuration
     public Option[] config() {
-        return options(molt(), bundle(jar("dev.molt.counter-v1")));
+        return options(shellBundles(true));
     }
 
     @Before
@@ -117,7 +116,7 @@ public class ShellErrorsIT extends ShellTestSupport {
         Files.writeString(notABundle, "this is not a jar");
         assertError("proc:upgrade counter " + notABundle.toUri());
         assertError("proc:upgrade counter file:/no/such/file.jar");
-        assertError("proc:upgrade counter " + jar("dev.molt.process-api"));
+        assertError("proc:upgrade counter " + url("dev.molt.process-api"));
         assertEquals(before, snapshot());
         assertEquals("3\n", shell.ok("proc:call c1 get"));
         assertEquals("1.0.0\n", shell.ok("proc:call c1 version"));
@@ -132,7 +131,7 @@ public class ShellErrorsIT extends ShellTestSupport {
     @Test
     public void aCallThatTimesOutSaysSo() throws Exception {
         // Not bad input, but the same contract: one line, and the shell stays usable.
-        assertError("proc:call c2 sleep:3000 --timeout 100", "100");
+        assertError("proc:call c2 sleep:1000 --timeout 100", "100");
         assertEquals("3\n", shell.ok("proc:call c1 get --timeout 10000"));
     }
 }

@@ -3,7 +3,6 @@ package dev.molt.itests.shell;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.util.regex.Pattern;
@@ -24,7 +23,7 @@ public class ShellWalkthroughIT extends ShellTestSupport {
 
     @Configuration
     public Option[] config() {
-        return options(molt(), bundle(jar("dev.molt.counter-v1")));
+        return options(shellBundles(true));
     }
 
     @Test
@@ -60,7 +59,7 @@ public class ShellWalkthroughIT extends ShellTestSupport {
         assertTrue(info, info.contains("upgrades   0\n"));
         assertTrue(info, info.endsWith("state      State{count=11, lastSeq={a=1}, outOfOrder=0}\n"));
 
-        String report = shell.ok("proc:upgrade counter " + jar("dev.molt.counter-v2"));
+        String report = shell.ok("proc:upgrade counter " + url("dev.molt.counter-v2"));
         assertTrue(report, Pattern.compile("^counter 1\\.0\\.0 -> 2\\.0\\.0: 3 migrated, 0 held, 0 failed, total [0-9.]+ ms, "
                 + "longest pause [0-9.]+ ms\n$").matcher(report).matches());
 
