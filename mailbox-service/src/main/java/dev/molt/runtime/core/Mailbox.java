@@ -44,16 +44,12 @@ abstract class Mailbox implements Runnable {
 
     private static final VarHandle CTL;
     private static final VarHandle SYSTEM;
-    private static final VarHandle ENQUEUED;
-    private static final VarHandle DEQUEUED;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             CTL = l.findVarHandle(Mailbox.class, "ctl", int.class);
             SYSTEM = l.findVarHandle(Mailbox.class, "system", ConcurrentLinkedQueue.class);
-            ENQUEUED = l.findVarHandle(Mailbox.class, "enqueued", long.class);
-            DEQUEUED = l.findVarHandle(Mailbox.class, "dequeued", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -64,18 +60,14 @@ abstract class Mailbox implements Runnable {
     private final ConcurrentLinkedQueue<Object> user = new ConcurrentLinkedQueue<>();
     /** Created on first use by a CAS from null, so racing producers agree on one queue. */
     private volatile ConcurrentLinkedQueue<SystemMessage> system;
-    /** Counted after the offer by producers (atomic add); read opaquely for listings. */
-    @SuppressWarnings("unused")
-    private volatile long enqueued;
-    /** Written by the owner only; volatile so that listings read a whole value. */
-    @SuppressWarnings("unused")
-    private volatile long dequeued;
     /**
      * Owner only: messages taken out of {@link #user} ahead of the rest (queued messages
      * converted during an upgrade). Everything in it was enqueued before anything still in
      * {@link #user}, so taking from it first keeps the order.
      */
     ArrayDeque<Object> stash;
+    /** The stash's size as the owner last wrote it (volatile: listings read it from other threads). */
+    volatile int stashSize;
 
     abstract Executor executor();
 
@@ -84,7 +76,6 @@ abstract class Mailbox implements Runnable {
     /** Queues a user message; schedules the process unless it is suspended or has ended. */
     final void enqueue(Object message) {
         user.offer(message);
-        ENQUEUED.getAndAdd(this, 1L);
         trySchedule(false);
     }
 
@@ -198,7 +189,8 @@ abstract class Mailbox implements Runnable {
     final Object pollUser() {
         Object m;
         if (stash != null && (m = stash.poll()) != null) {
-            if (stash.isEmpty()) {
+            stashSize = stash.size();
+            if (stashSize == 0) {
                 stash = null;
             }
         } else {
@@ -207,7 +199,6 @@ abstract class Mailbox implements Runnable {
                 return null;
             }
         }
-        DEQUEUED.setOpaque(this, (long) DEQUEUED.getOpaque(this) + 1L);
         return m;
     }
 
@@ -223,12 +214,15 @@ abstract class Mailbox implements Runnable {
         while ((m = user.poll()) != null) {
             stash.add(m);
         }
+        stashSize = stash.size();
         return stash;
     }
 
-    /** Messages waiting; exact when no producer is mid-send. */
+    /**
+     * Messages waiting, for listings from any thread. Counted by walking the queue: a counter on
+     * the send path would be a second contended atomic per send, which cost fan-in dearly.
+     */
     final long depth() {
-        long d = (long) ENQUEUED.getOpaque(this) - (long) DEQUEUED.getOpaque(this);
-        return Math.max(0, d);
+        return user.size() + stashSize;
     }
 }

@@ -14,14 +14,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
@@ -67,7 +63,7 @@ public class MoltRuntime implements ProcessRuntime {
     private final Deque<UpgradeReport> history = new ArrayDeque<>();
     private final ScheduledThreadPoolExecutor timers;
     /** Replaced on reconfiguration; volatile so that schedulers see the new pool. */
-    private volatile ExecutorService pool;
+    private volatile WorkerPool pool;
     /** Replaced on reconfiguration; volatile for the same reason. */
     private volatile RuntimeSettings settings;
     private volatile boolean shutdown;
@@ -85,25 +81,8 @@ public class MoltRuntime implements ProcessRuntime {
         timers.setRemoveOnCancelPolicy(true);
     }
 
-    /**
-     * The shared worker pool. Not a ForkJoinPool: there a process that reschedules itself from a
-     * worker lands on that worker's local queue, which the worker drains before it looks at
-     * anything submitted from outside, so one flooded process starves the rest (the fairness
-     * test caught exactly that). One FIFO line for every turn keeps turns fair; the line is the
-     * JDK's lock-free LinkedTransferQueue.
-     */
-    private static ExecutorService newPool(int workers) {
-        AtomicInteger n = new AtomicInteger();
-        ClassLoader own = MoltRuntime.class.getClassLoader();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(workers, workers, 60, TimeUnit.SECONDS,
-                new LinkedTransferQueue<>(), r -> {
-                    Thread t = new Thread(r, "molt-worker-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    t.setContextClassLoader(own); // never inherit a behaviour's loader (it would pin it)
-                    return t;
-                });
-        pool.prestartAllCoreThreads();
-        return pool;
+    private static WorkerPool newPool(int workers) {
+        return new WorkerPool(workers);
     }
 
     /** Applies new settings: throughput and timeout at once; a new worker count gets a new pool. */
@@ -111,7 +90,7 @@ public class MoltRuntime implements ProcessRuntime {
         RuntimeSettings prev = settings;
         settings = next;
         if (next.workers() != prev.workers()) {
-            ExecutorService old = pool;
+            WorkerPool old = pool;
             pool = newPool(next.workers());
             old.shutdown(); // what is queued there still runs
         }
@@ -126,7 +105,7 @@ public class MoltRuntime implements ProcessRuntime {
         return settings;
     }
 
-    ExecutorService pool() {
+    WorkerPool pool() {
         return pool;
     }
 

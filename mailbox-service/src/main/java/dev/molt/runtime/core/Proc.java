@@ -118,14 +118,22 @@ final class Proc extends Mailbox implements ProcessContext {
         try {
             drainSystem();
             int budget = rt.throughput();
-            while (budget-- > 0 && !isSuspended() && !isExited()) {
+            while (budget > 0 && !isSuspended() && !isExited()) {
                 Object m = pollUser();
                 if (m == null) {
                     break;
                 }
+                budget--;
                 invoke(m);
                 if (hasSystemMessages()) {
                     drainSystem();
+                }
+            }
+            if (budget == 0 && hasUserMessages()) {
+                // A full turn and more to do: let one process scheduled from outside go first.
+                WorkerPool pool = rt.pool();
+                if (pool.isWorker()) {
+                    pool.yieldToSubmissions();
                 }
             }
         } catch (Throwable t) {
@@ -340,6 +348,7 @@ final class Proc extends Mailbox implements ProcessContext {
                     }
                 }
                 stash = fresh.isEmpty() ? null : fresh;
+                stashSize = fresh.size();
             }
             state = s;
             stateVersion = null;
@@ -413,6 +422,7 @@ final class Proc extends Mailbox implements ProcessContext {
         state = null;
         binding = null;
         stash = null;
+        stashSize = 0;
         if (upgrade != null) {
             upgrade.failed();
             upgrade = null;
