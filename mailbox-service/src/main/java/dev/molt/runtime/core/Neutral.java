@@ -1,5 +1,8 @@
 package dev.molt.runtime.core;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
@@ -22,13 +25,79 @@ import dev.molt.api.Behaviour;
 import dev.molt.api.Struct;
 
 /**
- * Converts values to and from neutral data (see {@link Behaviour}). Stateless; it keeps no
- * cache keyed by class, so it pins no class loader.
+ * Converts values to and from neutral data (see {@link Behaviour}).
+ *
+ * <p>The reflective shape of each record class (component names, types, accessors, canonical
+ * constructor) is cached in a {@link ClassValue}: the cache entry lives in the record class
+ * itself, so it goes away with the class and pins no behaviour's class loader (the upgrade
+ * suites check that the old loader is collected). Uncached, the reflection was most of the cost
+ * of exporting and importing a state.
  */
 final class Neutral {
 
     private Neutral() {
     }
+
+    /** One record class, ready to read and build. */
+    private static final class Shape {
+        final String[] names;
+        final Type[] genericTypes;
+        /** (Object record) -> Object value, one per component. */
+        final MethodHandle[] accessors;
+        /** (Object[] args) -> Object record. */
+        final MethodHandle constructor;
+
+        Shape(Class<?> type) {
+            RecordComponent[] components = type.getRecordComponents();
+            int n = components.length;
+            names = new String[n];
+            genericTypes = new Type[n];
+            accessors = new MethodHandle[n];
+            Class<?>[] types = new Class<?>[n];
+            try {
+                for (int i = 0; i < n; i++) {
+                    names[i] = components[i].getName();
+                    types[i] = components[i].getType();
+                    genericTypes[i] = components[i].getGenericType();
+                    Method m = components[i].getAccessor();
+                    m.setAccessible(true);
+                    accessors[i] = MethodHandles.lookup().unreflect(m)
+                            .asType(MethodType.methodType(Object.class, Object.class));
+                }
+                Constructor<?> ctor = type.getDeclaredConstructor(types);
+                ctor.setAccessible(true);
+                constructor = MethodHandles.lookup().unreflectConstructor(ctor)
+                        .asSpreader(Object[].class, n)
+                        .asType(MethodType.methodType(Object.class, Object[].class));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalArgumentException("cannot read or build record " + type.getName() + ": " + e, e);
+            }
+        }
+
+        Object read(int i, Object record) {
+            try {
+                return accessors[i].invokeExact(record);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalArgumentException("cannot read " + names[i] + " of " + record.getClass().getName(), t);
+            }
+        }
+    }
+
+    private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
+        @Override
+        protected Shape computeValue(Class<?> type) {
+            return new Shape(type);
+        }
+    };
+
+    private static final ClassValue<Class<?>> STATE_TYPES = new ClassValue<>() {
+        @Override
+        protected Class<?> computeValue(Class<?> code) {
+            return findStateType(code);
+        }
+    };
 
     /**
      * Turns records and enums whose classes come from {@code code} (a behaviour's class loader)
@@ -89,9 +158,10 @@ final class Neutral {
                     Map.of("name", ((Enum<?>) v).name()));
         }
         if (c.isRecord()) {
+            Shape shape = SHAPES.get(c);
             Map<String, Object> f = new LinkedHashMap<>();
-            for (RecordComponent rc : c.getRecordComponents()) {
-                f.put(rc.getName(), toNeutral(read(rc, v), code));
+            for (int i = 0; i < shape.names.length; i++) {
+                f.put(shape.names[i], toNeutral(shape.read(i, v), code));
             }
             return new Struct(c.getName(), f);
         }
@@ -142,8 +212,9 @@ final class Neutral {
             return true;
         }
         if (c.isRecord()) {
-            for (RecordComponent rc : c.getRecordComponents()) {
-                if (references(read(rc, v), code)) {
+            Shape shape = SHAPES.get(c);
+            for (int i = 0; i < shape.names.length; i++) {
+                if (references(shape.read(i, v), code)) {
                     return true;
                 }
             }
@@ -232,25 +303,20 @@ final class Neutral {
             throw new IllegalArgumentException(type.getName() + " is neither a record nor an enum, so "
                     + s.simpleType() + " cannot be rebuilt as it; override importState/importMessage");
         }
-        RecordComponent[] rcs = type.getRecordComponents();
-        Class<?>[] types = new Class<?>[rcs.length];
-        Object[] args = new Object[rcs.length];
-        for (int i = 0; i < rcs.length; i++) {
-            types[i] = rcs[i].getType();
-            Object raw = s.fields().get(rcs[i].getName());
+        Shape shape = SHAPES.get(type);
+        Object[] args = new Object[shape.names.length];
+        for (int i = 0; i < args.length; i++) {
+            Object raw = s.fields().get(shape.names[i]);
             try {
-                args[i] = fromNeutral(raw, rcs[i].getGenericType(), code);
+                args[i] = fromNeutral(raw, shape.genericTypes[i], code);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(type.getSimpleName() + "." + rcs[i].getName() + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(type.getSimpleName() + "." + shape.names[i] + ": " + e.getMessage(), e);
             }
         }
         try {
-            Constructor<?> ctor = type.getDeclaredConstructor(types);
-            ctor.setAccessible(true);
-            return ctor.newInstance(args);
-        } catch (ReflectiveOperationException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new IllegalArgumentException("cannot build " + type.getName() + " from " + s + ": " + cause, cause);
+            return shape.constructor.invokeExact(args);
+        } catch (Throwable t) {
+            throw new IllegalArgumentException("cannot build " + type.getName() + " from " + s + ": " + t, t);
         }
     }
 
@@ -424,18 +490,12 @@ final class Neutral {
         return c.getClassLoader() == null || c.getClassLoader() == ClassLoader.getPlatformClassLoader();
     }
 
-    private static Object read(RecordComponent rc, Object record) {
-        try {
-            Method m = rc.getAccessor();
-            m.setAccessible(true);
-            return m.invoke(record);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalArgumentException("cannot read " + rc.getName() + " of " + record.getClass().getName(), e);
-        }
-    }
-
     /** The {@code S} of {@code code}'s {@code Behaviour<S>}, or Object if it cannot be told. */
     static Class<?> stateType(Class<?> code) {
+        return STATE_TYPES.get(code);
+    }
+
+    private static Class<?> findStateType(Class<?> code) {
         for (Class<?> c = code; c != null && c != Object.class; c = c.getSuperclass()) {
             for (Type t : c.getGenericInterfaces()) {
                 if (t instanceof ParameterizedType p && p.getRawType() == Behaviour.class) {
