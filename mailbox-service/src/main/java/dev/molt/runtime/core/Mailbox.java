@@ -79,6 +79,14 @@ abstract class Mailbox implements Runnable {
         trySchedule(false);
     }
 
+    /**
+     * Takes back a message no one has taken yet; true if it was still queued. For a caller that
+     * raced an exit: if the exit's final drain missed its call, nobody else will answer it.
+     */
+    final boolean withdraw(Object message) {
+        return user.remove(message);
+    }
+
     /** Queues a system message; it is handled before any user message, even while suspended. */
     final void enqueueSystem(SystemMessage message) {
         ConcurrentLinkedQueue<SystemMessage> q = system;

@@ -462,8 +462,9 @@ public class MoltRuntime implements ProcessRuntime {
         }
         Call c = new Call(message);
         p.enqueue(c);
-        if (p.isExited()) {
-            // It ended after we looked it up; its final drain may have missed this call.
+        if (p.isExited() && p.withdraw(c)) {
+            // It ended after we looked it up and its final drain missed this call. (If the call
+            // was taken, the handler or the drain answers it, with the better reason.)
             c.completeExceptionally(noProc(to));
         }
         return c;
