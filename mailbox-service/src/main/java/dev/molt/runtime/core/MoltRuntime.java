@@ -139,7 +139,7 @@ public class MoltRuntime implements ProcessRuntime {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("'" + name + "' is not a behaviour name: use letters, digits, '.', '-', '_'");
         }
-        Slot slot = slots.computeIfAbsent(name, Slot::new);
+        Slot slot = slots.computeIfAbsent(name, n -> new Slot(n, this));
         slot.lock.writeLock().lock();
         try {
             Binding b = new Binding(slot, version, code, token);
@@ -256,7 +256,7 @@ public class MoltRuntime implements ProcessRuntime {
         for (Proc p : waiting) {
             if (p.tryAcquire()) {
                 try {
-                    if (p.binding == null && !p.isExited() && !p.stateLost) {
+                    if (p.binding == null && !p.isExited() && !p.stateLost()) {
                         p.importFor(to, u);
                     }
                 } finally {
@@ -343,7 +343,7 @@ public class MoltRuntime implements ProcessRuntime {
                 throw new UnknownBehaviourException("behaviour '" + behaviour + "' has no version registered right now"
                         + " (its bundle is stopped or being updated); start it and try again");
             }
-            Proc p = new Proc(this, new Pid(ids.incrementAndGet()), name, slot);
+            Proc p = new Proc(new Pid(ids.incrementAndGet()), name, slot);
             if (name != null && names.putIfAbsent(name, p) != null) {
                 throw new DuplicateNameException("the name '" + name + "' is taken by process " + names.get(name).pid
                         + "; choose another name or stop that process");

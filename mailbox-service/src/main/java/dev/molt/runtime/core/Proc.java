@@ -59,9 +59,9 @@ final class Proc extends Mailbox implements ProcessContext {
 
     private static final System.Logger LOG = System.getLogger("dev.molt.runtime");
 
-    final MoltRuntime rt;
     final Pid pid;
     final String name;
+    /** The behaviour's slot; also how a process reaches its runtime (one field less per process). */
     final Slot slot;
 
     /**
@@ -71,15 +71,7 @@ final class Proc extends Mailbox implements ProcessContext {
     volatile Binding binding;
     /** The live state while bound; the exported neutral state while suspended or held. */
     Object state;
-    /** The version that exported {@link #state} (while suspended or held). */
-    String stateVersion;
-    /** True if the export itself failed: no state can be imported, the process stays held. */
-    boolean stateLost;
-    long suspendedAt;
-    Upgrade upgrade;
     private Call current;
-    private ExitReason stopRequest;
-    private boolean trapExits;
 
     /** See the class comment; every transition is a CAS. */
     @SuppressWarnings("unused")
@@ -87,20 +79,43 @@ final class Proc extends Mailbox implements ProcessContext {
 
     // For listings from any thread; written by the owner (single writer, volatile publish).
     volatile ProcessStatus status = ProcessStatus.RUNNING;
-    volatile String heldReason;
     volatile long handled;
-    volatile int upgrades;
 
-    /** Guarded by {@code this}: MonitorWatch, Proc (a link) or CompletableFuture (a watch). */
-    private List<Object> watchers;
-    /** Guarded by {@code this}. */
-    private ExitReason exitReason;
+    /** What only some processes need; null until first needed (see {@link Side}). */
+    private volatile Side side;
+
+    /**
+     * What few processes need — upgrade bookkeeping, a stop request, exit trapping, watchers,
+     * the exit reason — kept apart so that an idle process stays small: a million of them must
+     * fit in well under 1 GiB. Created once, under the process's monitor ({@link #side()}).
+     */
+    static final class Side {
+        /** Owner: the version that exported the kept state (while suspended or held). */
+        String stateVersion;
+        /** Owner: the export itself failed, no state can be imported; the process stays held. */
+        boolean stateLost;
+        /** Owner. */
+        long suspendedAt;
+        /** Owner: the upgrade this process is part of, until it is imported. */
+        Upgrade upgrade;
+        /** Owner. */
+        ExitReason stopRequest;
+        /** Owner. */
+        boolean trapExits;
+        /** Written by the owner, read by listings. */
+        volatile String heldReason;
+        /** Written by the owner, read by listings. */
+        volatile int upgrades;
+        /** Guarded by the process's monitor: MonitorWatch, Proc (a link) or CompletableFuture (a watch). */
+        List<Object> watchers;
+        /** Guarded by the process's monitor. */
+        ExitReason exitReason;
+    }
 
     private record MonitorWatch(MonitorRef ref, Proc watcher) {
     }
 
-    Proc(MoltRuntime rt, Pid pid, String name, Slot slot) {
-        this.rt = rt;
+    Proc(Pid pid, String name, Slot slot) {
         this.pid = pid;
         this.name = name;
         this.slot = slot;
@@ -108,7 +123,31 @@ final class Proc extends Mailbox implements ProcessContext {
 
     @Override
     Executor executor() {
-        return rt.pool();
+        return slot.rt.pool();
+    }
+
+    /** The side facts, created on first use; the double check reads a volatile. */
+    Side side() {
+        Side s = side;
+        if (s == null) {
+            synchronized (this) {
+                s = side;
+                if (s == null) {
+                    side = s = new Side();
+                }
+            }
+        }
+        return s;
+    }
+
+    String stateVersion() {
+        Side s = side;
+        return s == null ? null : s.stateVersion;
+    }
+
+    boolean stateLost() {
+        Side s = side;
+        return s != null && s.stateLost;
     }
 
     // ---- the loop ----------------------------------------------------------------------
@@ -117,7 +156,7 @@ final class Proc extends Mailbox implements ProcessContext {
     public void run() {
         try {
             drainSystem();
-            int budget = rt.throughput();
+            int budget = slot.rt.throughput();
             while (budget > 0 && !isSuspended() && !isExited()) {
                 Object m = pollUser();
                 if (m == null) {
@@ -131,7 +170,7 @@ final class Proc extends Mailbox implements ProcessContext {
             }
             if (budget == 0 && hasUserMessages()) {
                 // A full turn and more to do: let one process scheduled from outside go first.
-                WorkerPool pool = rt.pool();
+                WorkerPool pool = slot.rt.pool();
                 if (pool.isWorker()) {
                     pool.yieldToSubmissions();
                 }
@@ -168,7 +207,7 @@ final class Proc extends Mailbox implements ProcessContext {
         }
         if (s instanceof SystemMessage.Resume res) {
             try {
-                if (binding == null && !stateLost && !isExited() && res.to().code != null) {
+                if (binding == null && !stateLost() && !isExited() && res.to().code != null) {
                     importFor(res.to(), res.upgrade());
                 }
             } finally {
@@ -183,7 +222,8 @@ final class Proc extends Mailbox implements ProcessContext {
             exit(e.reason(), e.runTerminate());
         } else if (s instanceof SystemMessage.LinkExit le) {
             boolean linked = removeWatcher(w -> w instanceof Proc p && p.pid.equals(le.from()));
-            if (trapExits) {
+            Side x = side;
+            if (x != null && x.trapExits) {
                 enqueue(new ExitSignal(le.from(), le.reason()));
             } else if (linked && le.reason().isAbnormal()) {
                 exit(new ExitReason(ExitReason.Kind.LINKED, "linked process " + le.from() + " ended: "
@@ -197,7 +237,7 @@ final class Proc extends Mailbox implements ProcessContext {
         Call call = m instanceof Call c ? c : null;
         Object msg = call != null ? call.message : m;
         try {
-            msg = rt.freshen(this, b, msg);
+            msg = slot.rt.freshen(this, b, msg);
         } catch (RuntimeException e) {
             if (call != null) {
                 call.completeExceptionally(e);
@@ -232,14 +272,15 @@ final class Proc extends Mailbox implements ProcessContext {
             return;
         }
         state = next;
-        if (stopRequest != null) {
-            exit(stopRequest, true);
+        Side x = side;
+        if (x != null && x.stopRequest != null) {
+            exit(x.stopRequest, true);
         }
     }
 
     private void readState(CompletableFuture<Object> result) {
         if (isExited()) {
-            result.completeExceptionally(rt.noProc(pid));
+            result.completeExceptionally(slot.rt.noProc(pid));
             return;
         }
         Binding b = binding;
@@ -267,19 +308,20 @@ final class Proc extends Mailbox implements ProcessContext {
 
     /** Owner: suspends, exports the state and converts queued messages of the outgoing code. */
     void exportFor(Binding from, Upgrade u) {
-        suspendedAt = System.nanoTime();
+        Side x = side();
+        x.suspendedAt = System.nanoTime();
         setBits(SUSPENDED);
         status = ProcessStatus.SUSPENDED;
-        upgrade = u;
+        x.upgrade = u;
         ClassLoader old = from.loader();
         Behaviour<Object> code = from.code;
         try {
             state = Neutral.toNeutral(code.exportState(this, state), old);
-            stateLost = false;
+            x.stateLost = false;
         } catch (Throwable t) {
             String rendered = String.valueOf(state);
             state = null;
-            stateLost = true;
+            x.stateLost = true;
             hold(u, "export by " + from.version + " failed: " + oneLine(t) + "; its last state was "
                     + abbreviate(rendered));
         }
@@ -306,13 +348,13 @@ final class Proc extends Mailbox implements ProcessContext {
             q.add(e);
         }
         u.converted(converted);
-        stateVersion = from.version;
+        x.stateVersion = from.version;
         binding = null;
         if (!PHASE.compareAndSet(this, PENDING, DONE) && (int) PHASE.getVolatile(this) == STUCK) {
             // The coordinator gave up waiting and reported us held; the new code may be there now.
             PHASE.setVolatile(this, DONE);
             Binding now = slot.active;
-            if (now != null && now != from && !stateLost) {
+            if (now != null && now != from && !x.stateLost) {
                 importFor(now, u);
             }
         }
@@ -321,12 +363,13 @@ final class Proc extends Mailbox implements ProcessContext {
     /** Owner: imports the kept state (and converted messages) with {@code to}, and resumes. */
     void importFor(Binding to, Upgrade u) {
         Behaviour<Object> code = to.code;
-        if (code == null || stateLost) {
+        Side x = side();
+        if (code == null || x.stateLost) {
             return;
         }
         binding = to; // so that version(), toNeutral() and stateType() speak for the new code
         try {
-            Object s = code.importState(this, stateVersion, state);
+            Object s = code.importState(this, x.stateVersion, state);
             if (s == null) {
                 throw new IllegalStateException("importState returned null");
             }
@@ -351,22 +394,22 @@ final class Proc extends Mailbox implements ProcessContext {
                 stashSize = fresh.size();
             }
             state = s;
-            stateVersion = null;
-            upgrades++;
-            heldReason = null;
-            upgrade = null;
+            x.stateVersion = null;
+            x.upgrades++;
+            x.heldReason = null;
+            x.upgrade = null;
             status = ProcessStatus.RUNNING;
             clearBits(SUSPENDED);
-            u.migrated(System.nanoTime() - suspendedAt);
+            u.migrated(System.nanoTime() - x.suspendedAt);
         } catch (Throwable t) {
             binding = null;
-            hold(u, "import by " + to.version + " of the state from " + stateVersion + " failed: " + oneLine(t));
+            hold(u, "import by " + to.version + " of the state from " + x.stateVersion + " failed: " + oneLine(t));
         }
     }
 
     private void hold(Upgrade u, String reason) {
         status = ProcessStatus.HELD;
-        heldReason = reason;
+        side().heldReason = reason;
         if (u != null) {
             u.held(pid, name, reason);
         }
@@ -378,7 +421,7 @@ final class Proc extends Mailbox implements ProcessContext {
     void reportStuck(Upgrade u, long waitedMillis) {
         String reason = "handler still running after " + waitedMillis + " ms (upgrade timeout); held until it"
                 + " returns, then migrated with its queued messages";
-        heldReason = reason;
+        side().heldReason = reason;
         status = ProcessStatus.HELD;
         u.held(pid, name, reason);
         LOG.log(System.Logger.Level.WARNING, "process " + pid + " of " + slot.name + " is held: " + reason);
@@ -401,14 +444,16 @@ final class Proc extends Mailbox implements ProcessContext {
             }
         }
         List<Object> ws;
+        Side x;
         synchronized (this) {
+            x = side();
             setBits(EXITED);
-            exitReason = reason;
-            ws = watchers;
-            watchers = null;
+            x.exitReason = reason;
+            ws = x.watchers;
+            x.watchers = null;
         }
         status = ProcessStatus.EXITED;
-        rt.deregister(this);
+        slot.rt.deregister(this);
         Object m;
         ProcessExitedException gone = null;
         while ((m = pollUser()) != null) {
@@ -423,9 +468,9 @@ final class Proc extends Mailbox implements ProcessContext {
         binding = null;
         stash = null;
         stashSize = 0;
-        if (upgrade != null) {
-            upgrade.failed();
-            upgrade = null;
+        if (x.upgrade != null) {
+            x.upgrade.failed();
+            x.upgrade = null;
         }
         if (reason.isAbnormal() && reason.kind() == ExitReason.Kind.ERROR) {
             LOG.log(System.Logger.Level.WARNING, "process " + pid + " of " + slot.name + " ended: " + reason.detail());
@@ -450,25 +495,30 @@ final class Proc extends Mailbox implements ProcessContext {
         if (isExited()) {
             return false;
         }
-        if (watchers == null) {
-            watchers = new ArrayList<>(2);
+        Side x = side();
+        if (x.watchers == null) {
+            x.watchers = new ArrayList<>(2);
         }
-        watchers.add(w);
+        x.watchers.add(w);
         return true;
     }
 
     synchronized boolean removeWatcher(java.util.function.Predicate<Object> which) {
-        return watchers != null && watchers.removeIf(which);
+        Side x = side;
+        return x != null && x.watchers != null && x.watchers.removeIf(which);
     }
 
     synchronized ExitReason exitReason() {
-        return exitReason;
+        Side x = side;
+        return x == null ? null : x.exitReason;
     }
 
     ProcessInfo snapshot() {
         Binding b = binding;
-        String v = b != null ? b.version : stateVersion;
-        return new ProcessInfo(pid, name, slot.name, v == null ? "?" : v, status, depth(), handled, upgrades, heldReason);
+        String v = b != null ? b.version : stateVersion();
+        Side x = side;
+        return new ProcessInfo(pid, name, slot.name, v == null ? "?" : v, status, depth(), handled,
+                x == null ? 0 : x.upgrades, x == null ? null : x.heldReason);
     }
 
     // ---- ProcessContext ---------------------------------------------------------------
@@ -491,12 +541,12 @@ final class Proc extends Mailbox implements ProcessContext {
     @Override
     public String version() {
         Binding b = binding;
-        return b != null ? b.version : stateVersion;
+        return b != null ? b.version : stateVersion();
     }
 
     @Override
     public ProcessRuntime runtime() {
-        return rt;
+        return slot.rt;
     }
 
     @Override
@@ -528,13 +578,13 @@ final class Proc extends Mailbox implements ProcessContext {
 
     @Override
     public void stop(ExitReason reason) {
-        stopRequest = reason == null ? ExitReason.NORMAL : reason;
+        side().stopRequest = reason == null ? ExitReason.NORMAL : reason;
     }
 
     @Override
     public MonitorRef monitor(Pid target) {
-        MonitorRef ref = new MonitorRef(rt.nextRef(), target);
-        Proc t = rt.lookup(target);
+        MonitorRef ref = new MonitorRef(slot.rt.nextRef(), target);
+        Proc t = slot.rt.lookup(target);
         if (t == null || !t.addWatcher(new MonitorWatch(ref, this))) {
             enqueue(new Down(ref, target, ExitReason.NOPROC));
         }
@@ -543,7 +593,7 @@ final class Proc extends Mailbox implements ProcessContext {
 
     @Override
     public void demonitor(MonitorRef ref) {
-        Proc t = rt.lookup(ref.target());
+        Proc t = slot.rt.lookup(ref.target());
         if (t != null) {
             t.removeWatcher(w -> w instanceof MonitorWatch mw && mw.ref().equals(ref));
         }
@@ -551,16 +601,16 @@ final class Proc extends Mailbox implements ProcessContext {
 
     @Override
     public void link(Pid other) {
-        Proc o = rt.lookup(other);
+        Proc o = slot.rt.lookup(other);
         if (o == null || o == this || !o.addWatcher(this)) {
-            throw rt.noProc(other);
+            throw slot.rt.noProc(other);
         }
         addWatcher(o);
     }
 
     @Override
     public void unlink(Pid other) {
-        Proc o = rt.lookup(other);
+        Proc o = slot.rt.lookup(other);
         removeWatcher(w -> w == o);
         if (o != null) {
             o.removeWatcher(w -> w == this);
@@ -569,7 +619,7 @@ final class Proc extends Mailbox implements ProcessContext {
 
     @Override
     public void trapExits(boolean trap) {
-        trapExits = trap;
+        side().trapExits = trap;
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 final class Slot {
 
     final String name;
+    final MoltRuntime rt;
     final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /** Registered versions, newest first. */
     final List<Binding> versions = new ArrayList<>();
@@ -28,8 +29,9 @@ final class Slot {
     /** The last two distinct versions that were active, newest first (for rollback). */
     final List<String> activeHistory = new ArrayList<>();
 
-    Slot(String name) {
+    Slot(String name, MoltRuntime rt) {
         this.name = name;
+        this.rt = rt;
     }
 
     /** Under the write lock. */
