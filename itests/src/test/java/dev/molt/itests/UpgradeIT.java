@@ -207,10 +207,12 @@ public class UpgradeIT extends MoltTestSupport {
         for (int i = 0; i < 5; i++) {
             runtime.send(stuck, "inc");
         }
+        // The sleep has left the mailbox only when its handler runs: then the upgrade finds it busy.
+        await("the sleeping handler to start", () -> runtime.info(stuck).orElseThrow().mailboxDepth() == 5);
         WeakReference<ClassLoader> v1 = loaderOf(counterBundle());
         UpgradeReport r = runtime.upgrade("counter", url("dev.molt.counter-v2"));
-        assertEquals(1, r.migrated());
-        assertEquals(1, r.held().size());
+        assertEquals(r.summary(), 1, r.migrated());
+        assertEquals(r.summary(), 1, r.held().size());
         assertEquals(stuck, r.held().get(0).pid());
         assertEquals("stuck", r.held().get(0).name());
         assertTrue(r.held().get(0).reason(), r.held().get(0).reason().startsWith("handler still running after 300 ms"));
@@ -246,6 +248,18 @@ public class UpgradeIT extends MoltTestSupport {
         assertEquals("1.0.0", counterBundle().getVersion().toString());
         assertEquals(List.of(), reports("counter"));
         assertEquals(3L, call(p, "get"));
+    }
+
+    /** Regression: with no process to move, the update's report came only after a 20 s wait. */
+    @Test
+    public void anUpgradeOfABehaviourWithNoProcessesReportsAtOnce() {
+        awaitBehaviour("counter", "1.0.0");
+        UpgradeReport r = runtime.upgrade("counter", url("dev.molt.counter-v2"));
+        assertEquals("1.0.0", r.fromVersion());
+        assertEquals("2.0.0", r.toVersion());
+        assertEquals(0, r.migrated());
+        assertTrue(r.summary(), r.total().toMillis() < WAIT.toMillis());
+        assertEquals("1.0.0", runtime.rollback("counter").toVersion());
     }
 
     private List<Pid> spawnCounters(int n) {

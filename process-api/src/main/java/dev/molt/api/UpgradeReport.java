@@ -15,10 +15,9 @@ import java.util.List;
  * @param migrated    processes moved to the new version
  * @param held        processes held (see {@link ProcessStatus#HELD}), with the reason
  * @param failed      processes that ended during the upgrade instead (killed while suspended, say)
- * @param total       from the first suspension to the last resumption, excluding the time no
- *                    version was registered (a stopped bundle)
+ * @param total       from the first suspension to the last resumption, including any time no
+ *                    version was registered (a bundle stopped, then started)
  * @param longestPause the longest time one process spent between its export and its import
- *                    while code was present
  * @param messagesConverted queued messages moved through exportMessage/importMessage
  */
 public record UpgradeReport(String behaviour, String fromVersion, String toVersion, Instant started,

@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A process's mailbox and its scheduling status; {@link Proc} adds what runs the messages.
@@ -115,10 +116,16 @@ abstract class Mailbox implements Runnable {
                 return false;
             }
             if (CTL.compareAndSet(this, c, c | SCHEDULED)) {
+                Executor ex = executor();
                 try {
-                    executor().execute(this);
-                } catch (RuntimeException rejected) {
-                    // The pool is shutting down: give ownership back so nothing is stuck owned.
+                    ex.execute(this);
+                } catch (RejectedExecutionException rejected) {
+                    Executor now = executor();
+                    if (now != ex) {
+                        now.execute(this); // the pool was replaced by a reconfiguration meanwhile
+                        return true;
+                    }
+                    // Shut down: give ownership back so nothing is stuck owned.
                     clearBits(SCHEDULED);
                     throw rejected;
                 }
@@ -142,10 +149,12 @@ abstract class Mailbox implements Runnable {
 
     /** Gives ownership up, and takes it again at once if work is waiting that may run. */
     final void release() {
+        // The stash is the owner's: read it before giving ownership up, never after.
+        boolean stashed = stash != null && !stash.isEmpty();
         clearBits(SCHEDULED);
         if (hasSystemMessages()) {
             trySchedule(true);
-        } else if (hasUserMessages()) {
+        } else if (stashed || !user.isEmpty()) {
             trySchedule(false);
         }
     }

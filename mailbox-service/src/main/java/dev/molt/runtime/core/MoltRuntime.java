@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
 import dev.molt.api.Behaviour;
@@ -145,7 +146,12 @@ public class MoltRuntime implements ProcessRuntime {
             Binding b = new Binding(slot, version, code, token);
             slot.add(b);
             if (slot.active == b) {
-                adopt(slot, b);
+                try {
+                    adopt(slot, b, true);
+                } catch (RuntimeException e) {
+                    // The version is registered either way; never leave it half known to the caller.
+                    LOG.log(System.Logger.Level.ERROR, "adopting processes of " + name + " into " + version + " failed", e);
+                }
             }
             return b;
         } finally {
@@ -168,6 +174,7 @@ public class MoltRuntime implements ProcessRuntime {
         Slot slot = b.slot;
         slot.lock.writeLock().lock();
         try {
+            boolean wasActive = slot.active == b;
             slot.remove(b);
             ClassLoader loader = b.loader();
             if (loader != null) {
@@ -182,10 +189,14 @@ public class MoltRuntime implements ProcessRuntime {
                 }
             }
             boolean stuck = false;
-            if (!bound.isEmpty()) {
+            if (!bound.isEmpty() || wasActive) {
+                // Even with no process, the next version's arrival makes a report (0 migrated):
+                // someone may be waiting for it (proc:upgrade).
                 Upgrade u = slot.pending != null ? slot.pending : new Upgrade(slot.name, b.version);
                 slot.pending = u;
-                stuck = suspendAll(bound, b, u);
+                if (!bound.isEmpty()) {
+                    stuck = suspendAll(bound, b, u);
+                }
             }
             if (!stuck) {
                 // Nothing will call this version again: let go of it. (A stuck handler still
@@ -194,7 +205,7 @@ public class MoltRuntime implements ProcessRuntime {
             }
             b.token = null;
             if (slot.active != null && slot.pending != null) {
-                adopt(slot, slot.active);
+                adopt(slot, slot.active, true);
             }
         } finally {
             slot.lock.writeLock().unlock();
@@ -212,6 +223,10 @@ public class MoltRuntime implements ProcessRuntime {
                     if (p.binding == from && !p.isExited()) {
                         p.exportFor(from, u);
                     }
+                } catch (RuntimeException e) {
+                    // exportFor keeps every message and holds the process on a callback's error;
+                    // this is the runtime's own failure: log it, never into the framework's thread.
+                    LOG.log(System.Logger.Level.ERROR, "suspending " + p + " failed in the runtime", e);
                 } finally {
                     latch.countDown();
                     p.release();
@@ -228,17 +243,21 @@ public class MoltRuntime implements ProcessRuntime {
         boolean stuck = false;
         if (!await(latch, timeout)) {
             for (Proc p : posted) {
-                if (p.markStuck()) {
-                    p.reportStuck(u, timeout);
-                    stuck = true;
-                }
+                stuck |= p.stuck(u, timeout);
             }
         }
         return stuck;
     }
 
-    /** Under the slot's write lock: {@code to} takes every process of the slot waiting for code. */
-    private void adopt(Slot slot, Binding to) {
+    /**
+     * Under the slot's write lock: {@code to} takes every process of the slot waiting for code.
+     * Imports happen only here, under the lock, so a version can never be withdrawn while a
+     * process is importing into it. A waiting process is suspended, so whoever owns it is doing
+     * short system work; we wait for it (bounded), and leave any still busy to a later adopt.
+     *
+     * @param report publish an upgrade report (false for a late adopt of stragglers)
+     */
+    private void adopt(Slot slot, Binding to, boolean report) {
         List<Proc> waiting = new ArrayList<>();
         for (Proc p : procs.values()) {
             if (p.slot == slot && p.binding == null && !p.isExited()) {
@@ -252,24 +271,30 @@ public class MoltRuntime implements ProcessRuntime {
         if (u == null) {
             u = new Upgrade(slot.name, "held");
         }
-        CountDownLatch latch = new CountDownLatch(waiting.size());
+        long deadline = System.nanoTime() + settings.upgradeTimeout().toNanos();
+        int busy = 0;
         for (Proc p : waiting) {
-            if (p.tryAcquire()) {
-                try {
-                    if (p.binding == null && !p.isExited() && !p.stateLost()) {
-                        p.importFor(to, u);
-                    }
-                } finally {
-                    latch.countDown();
-                    p.release();
+            if (!acquire(p, deadline)) {
+                busy++;
+                continue;
+            }
+            try {
+                if (p.binding == null && !p.isExited() && !p.stateLost()) {
+                    p.importFor(to, u);
                 }
-            } else {
-                p.enqueueSystem(new SystemMessage.Resume(to, u, latch));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "importing " + p + " failed in the runtime; it stays suspended", e);
+            } finally {
+                p.release();
             }
         }
-        if (!await(latch, settings.upgradeTimeout().toMillis())) {
-            LOG.log(System.Logger.Level.WARNING, "some processes of " + slot.name + " had not imported after "
-                    + settings.upgradeTimeout().toMillis() + " ms; they import when their current system work ends");
+        if (busy > 0) {
+            LOG.log(System.Logger.Level.WARNING, busy + " processes of " + slot.name + " were busy for "
+                    + settings.upgradeTimeout().toMillis() + " ms; they are adopted as soon as they are free");
+            adoptLater(slot);
+        }
+        if (!report) {
+            return;
         }
         slot.pending = null;
         UpgradeReport r = u.report(to.version);
@@ -283,6 +308,40 @@ public class MoltRuntime implements ProcessRuntime {
             history.notifyAll();
         }
         LOG.log(r.held().isEmpty() ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "upgrade " + r.summary());
+    }
+
+    /** Takes ownership of {@code p}, waiting for its owner until {@code deadline}. */
+    private static boolean acquire(Proc p, long deadline) {
+        while (!p.tryAcquire()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(10_000);
+        }
+        return true;
+    }
+
+    /**
+     * Asks for an adopt of the slot's waiting processes on the timer thread, under the slot's
+     * lock: for a process that exported late (its handler overran the upgrade timeout) or was
+     * busy during an adopt. It never imports on the caller's thread.
+     */
+    void adoptLater(Slot slot) {
+        try {
+            timers.execute(() -> {
+                slot.lock.writeLock().lock();
+                try {
+                    Binding active = slot.active;
+                    if (active != null) {
+                        adopt(slot, active, false);
+                    }
+                } finally {
+                    slot.lock.writeLock().unlock();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+            // the runtime is stopping; nothing to adopt into
+        }
     }
 
     private static boolean await(CountDownLatch latch, long millis) {
@@ -344,8 +403,9 @@ public class MoltRuntime implements ProcessRuntime {
                         + " (its bundle is stopped or being updated); start it and try again");
             }
             Proc p = new Proc(new Pid(ids.incrementAndGet()), name, slot);
-            if (name != null && names.putIfAbsent(name, p) != null) {
-                throw new DuplicateNameException("the name '" + name + "' is taken by process " + names.get(name).pid
+            Proc holder = name == null ? null : names.putIfAbsent(name, p);
+            if (holder != null) {
+                throw new DuplicateNameException("the name '" + name + "' is taken by process " + holder.pid
                         + "; choose another name or stop that process");
             }
             p.binding = b;
@@ -363,6 +423,7 @@ public class MoltRuntime implements ProcessRuntime {
                     names.remove(name, p);
                 }
                 p.exit(ExitReason.error("init threw", t), false);
+                p.release(); // system messages sent meanwhile (a state query, say) get their answer
                 throw new SpawnException("init of " + behaviour + " " + b.version + " failed: " + Proc.oneLine(t));
             }
             p.release();
@@ -414,12 +475,14 @@ public class MoltRuntime implements ProcessRuntime {
     public Object call(Pid to, Object message, Duration timeout) {
         Call c = startCall(to, message);
         try {
-            return c.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            CallTimeoutException t = timedOut(to, message, timeout);
-            // From now on a late reply finds the future done and is dropped.
-            c.completeExceptionally(t);
-            throw t;
+            try {
+                return c.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                // From now on a late reply finds the future done and is dropped; a reply that
+                // came just before this line wins instead, and is returned.
+                c.completeExceptionally(timedOut(to, Proc.describe(message), timeout));
+                return c.get();
+            }
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) {
@@ -433,8 +496,8 @@ public class MoltRuntime implements ProcessRuntime {
         }
     }
 
-    private static CallTimeoutException timedOut(Pid to, Object message, Duration timeout) {
-        return new CallTimeoutException("no reply from " + to + " to " + Proc.describe(message) + " within "
+    private static CallTimeoutException timedOut(Pid to, String message, Duration timeout) {
+        return new CallTimeoutException("no reply from " + to + " to " + message + " within "
                 + timeout.toMillis() + " ms; the process may be busy or suspended (see proc:info)");
     }
 
@@ -446,7 +509,8 @@ public class MoltRuntime implements ProcessRuntime {
         } catch (ProcessException e) {
             return CompletableFuture.failedFuture(e);
         }
-        ScheduledFuture<?> t = timers.schedule(() -> c.completeExceptionally(timedOut(to, message, timeout)),
+        String what = Proc.describe(message); // not the message: the timer must not keep it (or its classes)
+        ScheduledFuture<?> t = timers.schedule(() -> c.completeExceptionally(timedOut(to, what, timeout)),
                 timeout.toNanos(), TimeUnit.NANOSECONDS);
         c.whenComplete((v, e) -> t.cancel(false));
         return c.minimalCompletionStage();

@@ -154,6 +154,7 @@ final class Proc extends Mailbox implements ProcessContext {
 
     @Override
     public void run() {
+        boolean fullTurn = false;
         try {
             drainSystem();
             int budget = slot.rt.throughput();
@@ -168,18 +169,18 @@ final class Proc extends Mailbox implements ProcessContext {
                     drainSystem();
                 }
             }
-            if (budget == 0 && hasUserMessages()) {
-                // A full turn and more to do: let one process scheduled from outside go first.
-                WorkerPool pool = slot.rt.pool();
-                if (pool.isWorker()) {
-                    pool.yieldToSubmissions();
-                }
-            }
+            fullTurn = budget == 0;
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "runtime fault in process " + pid + "; it ends", t);
             exit(ExitReason.error("runtime fault", t), false);
         } finally {
+            WorkerPool.restoreContextLoader();
             release();
+        }
+        if (fullTurn) {
+            // A full turn and (probably) more to do, and this process is queued again on this
+            // worker: first let one process scheduled from outside the pool run (not nested).
+            slot.rt.pool().yieldToSubmissions();
         }
     }
 
@@ -202,16 +203,6 @@ final class Proc extends Mailbox implements ProcessContext {
                 }
             } finally {
                 sus.done().countDown();
-            }
-            return;
-        }
-        if (s instanceof SystemMessage.Resume res) {
-            try {
-                if (binding == null && !stateLost() && !isExited() && res.to().code != null) {
-                    importFor(res.to(), res.upgrade());
-                }
-            } finally {
-                res.done().countDown();
             }
             return;
         }
@@ -301,11 +292,6 @@ final class Proc extends Mailbox implements ProcessContext {
         return PHASE.compareAndSet(this, IDLE, PENDING) || PHASE.compareAndSet(this, DONE, PENDING);
     }
 
-    /** Coordinator: the wait ran out; true if the process had not exported yet. */
-    boolean markStuck() {
-        return PHASE.compareAndSet(this, PENDING, STUCK);
-    }
-
     /** Owner: suspends, exports the state and converts queued messages of the outgoing code. */
     void exportFor(Binding from, Upgrade u) {
         Side x = side();
@@ -319,7 +305,7 @@ final class Proc extends Mailbox implements ProcessContext {
             state = Neutral.toNeutral(code.exportState(this, state), old);
             x.stateLost = false;
         } catch (Throwable t) {
-            String rendered = String.valueOf(state);
+            String rendered = describe(state);
             state = null;
             x.stateLost = true;
             hold(u, "export by " + from.version + " failed: " + oneLine(t) + "; its last state was "
@@ -330,10 +316,10 @@ final class Proc extends Mailbox implements ProcessContext {
         int n = q.size();
         for (int i = 0; i < n; i++) {
             Object e = q.poll();
-            Call c = e instanceof Call cc ? cc : null;
-            Object msg = c != null ? c.message : e;
-            if (Neutral.references(msg, old)) {
-                try {
+            try {
+                Call c = e instanceof Call cc ? cc : null;
+                Object msg = c != null ? c.message : e;
+                if (Neutral.references(msg, old)) {
                     Object out = new Converted(from.version, Neutral.toNeutral(code.exportMessage(this, msg), old));
                     converted++;
                     if (c != null) {
@@ -341,21 +327,31 @@ final class Proc extends Mailbox implements ProcessContext {
                     } else {
                         e = out;
                     }
-                } catch (Throwable t) {
-                    hold(u, "exportMessage by " + from.version + " failed for " + describe(msg) + ": " + oneLine(t));
                 }
+            } catch (Throwable t) {
+                // The message stays as it is, and the process really stays held: importing it
+                // would hand the new code an object of the old classes.
+                x.stateLost = true;
+                hold(u, "exportMessage by " + from.version + " failed for " + describe(e) + ": " + oneLine(t)
+                        + "; the message is kept, the process stays held until it is killed");
+            } finally {
+                q.add(e); // in its place: nothing queued is lost by an error
             }
-            q.add(e);
         }
+        stashSize = q.size();
         u.converted(converted);
         x.stateVersion = from.version;
         binding = null;
-        if (!PHASE.compareAndSet(this, PENDING, DONE) && (int) PHASE.getVolatile(this) == STUCK) {
-            // The coordinator gave up waiting and reported us held; the new code may be there now.
-            PHASE.setVolatile(this, DONE);
-            Binding now = slot.active;
-            if (now != null && now != from && !x.stateLost) {
-                importFor(now, u);
+        if (!PHASE.compareAndSet(this, PENDING, DONE)) {
+            boolean late;
+            synchronized (this) { // see reportStuck: the coordinator's STUCK and its report are one step
+                late = (int) PHASE.getVolatile(this) == STUCK;
+                PHASE.setVolatile(this, DONE);
+            }
+            if (late) {
+                // The coordinator gave up waiting and reported us held. Imports happen only under
+                // the slot's lock, so ask for one instead of importing here.
+                slot.rt.adoptLater(slot);
             }
         }
     }
@@ -400,7 +396,7 @@ final class Proc extends Mailbox implements ProcessContext {
             x.upgrade = null;
             status = ProcessStatus.RUNNING;
             clearBits(SUSPENDED);
-            u.migrated(System.nanoTime() - x.suspendedAt);
+            u.migrated(pid, System.nanoTime() - x.suspendedAt);
         } catch (Throwable t) {
             binding = null;
             hold(u, "import by " + to.version + " of the state from " + x.stateVersion + " failed: " + oneLine(t));
@@ -417,8 +413,20 @@ final class Proc extends Mailbox implements ProcessContext {
                 + slot.name + " is held: " + reason);
     }
 
-    /** Coordinator, after {@link #markStuck()} won. */
-    void reportStuck(Upgrade u, long waitedMillis) {
+    /**
+     * Coordinator: the wait ran out. Marks the process stuck and reports it held, in one step
+     * under this process's monitor, so that the owner (which checks STUCK under the same monitor
+     * after its late export) never has its later status overwritten by this report.
+     */
+    synchronized boolean stuck(Upgrade u, long waitedMillis) {
+        if (!PHASE.compareAndSet(this, PENDING, STUCK)) {
+            return false;
+        }
+        reportStuck(u, waitedMillis);
+        return true;
+    }
+
+    private void reportStuck(Upgrade u, long waitedMillis) {
         String reason = "handler still running after " + waitedMillis + " ms (upgrade timeout); held until it"
                 + " returns, then migrated with its queued messages";
         side().heldReason = reason;
@@ -646,9 +654,13 @@ final class Proc extends Mailbox implements ProcessContext {
 
     // ---- text ------------------------------------------------------------------------
 
+    /** A message or state as text, for errors; never throws (a user's toString may). */
     static String describe(Object msg) {
-        String s = String.valueOf(msg);
-        return abbreviate(s);
+        try {
+            return abbreviate(String.valueOf(msg));
+        } catch (Throwable t) {
+            return msg.getClass().getName() + " (its toString threw " + t.getClass().getSimpleName() + ")";
+        }
     }
 
     static String abbreviate(String s) {
@@ -657,7 +669,11 @@ final class Proc extends Mailbox implements ProcessContext {
     }
 
     static String oneLine(Throwable t) {
-        return abbreviate(t.toString());
+        try {
+            return abbreviate(t.toString());
+        } catch (Throwable again) {
+            return t.getClass().getName();
+        }
     }
 
     @Override

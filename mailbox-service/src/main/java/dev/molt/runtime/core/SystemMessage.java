@@ -13,10 +13,6 @@ sealed interface SystemMessage {
     record Suspend(Binding from, Upgrade upgrade, CountDownLatch done) implements SystemMessage {
     }
 
-    /** Import the kept state with {@code to}; count {@code done} down. */
-    record Resume(Binding to, Upgrade upgrade, CountDownLatch done) implements SystemMessage {
-    }
-
     /** Stop with {@code reason}; {@code terminate} runs unless it is a kill. */
     record Exit(ExitReason reason, boolean runTerminate) implements SystemMessage {
     }

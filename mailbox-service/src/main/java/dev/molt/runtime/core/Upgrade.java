@@ -19,9 +19,6 @@ final class Upgrade {
     final String fromVersion;
     final Instant started = Instant.now();
     private final long startNanos = System.nanoTime();
-    /** Nanos spent with no version registered (a stopped bundle): not the upgrade's cost. */
-    private long gapStart;
-    private long gapNanos;
     private int migrated;
     private int failed;
     private long converted;
@@ -33,18 +30,9 @@ final class Upgrade {
         this.fromVersion = fromVersion;
     }
 
-    synchronized void gapStarts() {
-        gapStart = System.nanoTime();
-    }
-
-    synchronized void gapEnds() {
-        if (gapStart != 0) {
-            gapNanos += System.nanoTime() - gapStart;
-            gapStart = 0;
-        }
-    }
-
-    synchronized void migrated(long pauseNanos) {
+    /** A process moved; if it had been reported held in this upgrade (it was late), it no longer is. */
+    synchronized void migrated(Pid pid, long pauseNanos) {
+        held.removeIf(h -> h.pid().equals(pid));
         migrated++;
         longestPause = Math.max(longestPause, pauseNanos);
     }
@@ -63,7 +51,7 @@ final class Upgrade {
     }
 
     synchronized UpgradeReport report(String toVersion) {
-        long total = System.nanoTime() - startNanos - gapNanos;
+        long total = System.nanoTime() - startNanos;
         return new UpgradeReport(behaviour, fromVersion, toVersion, started, migrated, held, failed,
                 Duration.ofNanos(total), Duration.ofNanos(longestPause), converted);
     }

@@ -138,6 +138,9 @@ public final class RuntimeComponent extends MoltRuntime {
         public void removedService(ServiceReference<Behaviour<?>> ref, Binding b) {
             try {
                 unregister(b);
+            } catch (RuntimeException e) {
+                // Never into the framework's event thread; the runtime has already let go of the code.
+                LOG.log(System.Logger.Level.ERROR, "withdrawing " + b + " failed in the runtime", e);
             } finally {
                 context.ungetService(ref);
             }

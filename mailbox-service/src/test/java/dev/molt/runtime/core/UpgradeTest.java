@@ -207,6 +207,52 @@ public class UpgradeTest {
         assertEquals(2L, rt.call(p, "get", WAIT));
     }
 
+    /**
+     * Regression: a worker used to run the task it yielded to nested inside a process it still
+     * owned, and yields chained; with thousands of processes flooded from outside, the chain
+     * overflowed the stack and processes died of a "runtime fault", or stayed owned so long that
+     * an upgrade reported them stuck.
+     */
+    @Test
+    public void aFloodFromOutsideDoesNotKeepProcessesFromReachingABoundary() throws Exception {
+        rt.shutdown();
+        rt = new MoltRuntime(RuntimeSettings.defaults().withWorkers(1).withThroughput(1)
+                .withUpgradeTimeout(Duration.ofSeconds(2)));
+        Binding v1 = rt.register("c", "1.0.0", new V1());
+        List<Pid> pids = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            pids.add(rt.spawn("c", null));
+        }
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+        Thread flood = new Thread(() -> {
+            for (int i = 0; !stop.get(); i++) {
+                rt.send(pids.get(i % pids.size()), 1);
+                sent.incrementAndGet();
+            }
+        });
+        flood.start();
+        try {
+            while (sent.get() < 500_000) {
+                Thread.onSpinWait();
+            }
+            rt.unregister(v1);
+            rt.register("c", "2.0.0", new V2());
+        } finally {
+            stop.set(true);
+            flood.join();
+        }
+        UpgradeReport r = rt.upgradeHistory().get(0);
+        assertEquals(r.summary(), 0, r.held().size());
+        assertEquals("processes alive", 5_000, rt.processes().size());
+        assertEquals(r.summary(), 5_000, r.migrated());
+        long total = 0;
+        for (Pid p : pids) {
+            total += (Long) rt.call(p, "get", WAIT);
+        }
+        assertEquals(sent.get(), total);
+    }
+
     @Test
     public void processesOfOtherBehavioursAreNotTouched() throws Exception {
         Binding v1 = rt.register("c", "1.0.0", new V1());
