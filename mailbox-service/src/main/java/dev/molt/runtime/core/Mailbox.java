@@ -67,6 +67,9 @@ abstract class Mailbox implements Runnable {
      * {@link #user}, so taking from it first keeps the order.
      */
     ArrayDeque<Object> stash;
+    /** What {@link #stashAll} returns when nothing is queued; never written to. */
+    private static final ArrayDeque<Object> EMPTY = new ArrayDeque<>(0);
+
     /** The stash's size as the owner last wrote it (volatile: listings read it from other threads). */
     volatile int stashSize;
 
@@ -225,6 +228,9 @@ abstract class Mailbox implements Runnable {
      */
     final ArrayDeque<Object> stashAll() {
         if (stash == null) {
+            if (user.isEmpty()) {
+                return EMPTY; // most processes are idle: no deque for them
+            }
             stash = new ArrayDeque<>();
         }
         Object m;
