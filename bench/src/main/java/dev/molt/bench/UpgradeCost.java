@@ -181,6 +181,11 @@ public final class UpgradeCost {
     }
 
     static void measure(int n, int rounds, Results results) throws InterruptedException {
+        // The counter is shared by every size measured in this JVM: without a reset, the sender
+        // of the next size compares its own count with the previous sizes' total, its in-flight
+        // cap does not hold, and it floods the mailboxes (millions of queued messages made
+        // upgrades take seconds, intermittently, in the first full run).
+        HANDLED.reset();
         MoltRuntime runtime = MoltSupport.start();
         Binding binding = MoltSupport.register(runtime, "upgraded", "1.0.0", new VersionA());
         Pid[] pids = new Pid[n];
