@@ -125,8 +125,13 @@ abstract class Mailbox implements Runnable {
                 } catch (RejectedExecutionException rejected) {
                     Executor now = executor();
                     if (now != ex) {
-                        now.execute(this); // the pool was replaced by a reconfiguration meanwhile
-                        return true;
+                        try {
+                            now.execute(this); // the pool was replaced by a reconfiguration meanwhile
+                            return true;
+                        } catch (RejectedExecutionException again) {
+                            clearBits(SCHEDULED); // and that one is shut down too: nothing stays owned
+                            throw again;
+                        }
                     }
                     // Shut down: give ownership back so nothing is stuck owned.
                     clearBits(SCHEDULED);

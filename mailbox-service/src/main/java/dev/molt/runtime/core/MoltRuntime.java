@@ -258,6 +258,16 @@ public class MoltRuntime implements ProcessRuntime {
      * @param report publish an upgrade report (false for a late adopt of stragglers)
      */
     private void adopt(Slot slot, Binding to, boolean report) {
+        adopt(slot, to, report, System.nanoTime() + Math.min(settings.upgradeTimeout().toNanos(), ADOPT_WAIT_NANOS));
+    }
+
+    /**
+     * How long an adopt waits for the owner of one suspended process (doing short system work)
+     * before it leaves the process to a late adopt. Short: the slot's write lock is held meanwhile.
+     */
+    private static final long ADOPT_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    private void adopt(Slot slot, Binding to, boolean report, long deadline) {
         List<Proc> waiting = new ArrayList<>();
         for (Proc p : procs.values()) {
             if (p.slot == slot && p.binding == null && !p.isExited()) {
@@ -271,11 +281,11 @@ public class MoltRuntime implements ProcessRuntime {
         if (u == null) {
             u = new Upgrade(slot.name, "held");
         }
-        long deadline = System.nanoTime() + settings.upgradeTimeout().toNanos();
         int busy = 0;
         for (Proc p : waiting) {
             if (!acquire(p, deadline)) {
                 busy++;
+                u.held(p.pid, p.name, "busy with system work during the upgrade; it moves as soon as it is free");
                 continue;
             }
             try {
@@ -289,9 +299,9 @@ public class MoltRuntime implements ProcessRuntime {
             }
         }
         if (busy > 0) {
-            LOG.log(System.Logger.Level.WARNING, busy + " processes of " + slot.name + " were busy for "
-                    + settings.upgradeTimeout().toMillis() + " ms; they are adopted as soon as they are free");
-            adoptLater(slot);
+            LOG.log(System.Logger.Level.WARNING, busy + " processes of " + slot.name + " were busy during the"
+                    + " upgrade; they are adopted as soon as they are free");
+            adoptLater(slot, report ? 0 : 20);
         }
         if (!report) {
             return;
@@ -310,10 +320,10 @@ public class MoltRuntime implements ProcessRuntime {
         LOG.log(r.held().isEmpty() ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "upgrade " + r.summary());
     }
 
-    /** Takes ownership of {@code p}, waiting for its owner until {@code deadline}. */
+    /** Takes ownership of {@code p}, waiting for its owner until {@code deadline} (not if interrupted). */
     private static boolean acquire(Proc p, long deadline) {
         while (!p.tryAcquire()) {
-            if (System.nanoTime() > deadline) {
+            if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
                 return false;
             }
             LockSupport.parkNanos(10_000);
@@ -324,23 +334,47 @@ public class MoltRuntime implements ProcessRuntime {
     /**
      * Asks for an adopt of the slot's waiting processes on the timer thread, under the slot's
      * lock: for a process that exported late (its handler overran the upgrade timeout) or was
-     * busy during an adopt. It never imports on the caller's thread.
+     * busy during an adopt. It never imports on the caller's thread. Requests are coalesced (one
+     * pending per behaviour), and a late adopt never waits for a busy owner: it tries each process
+     * once and, if any was busy, asks again a little later, releasing the lock in between.
      */
     void adoptLater(Slot slot) {
+        adoptLater(slot, 0);
+    }
+
+    private void adoptLater(Slot slot, long delayMillis) {
+        if (!slot.adoptQueued.compareAndSet(false, true)) {
+            return; // one is queued already; it will see this process too
+        }
         try {
-            timers.execute(() -> {
+            timers.schedule(() -> withOwnContextLoader(() -> {
+                slot.adoptQueued.set(false); // before the scan: a request from now on queues a new one
                 slot.lock.writeLock().lock();
                 try {
                     Binding active = slot.active;
                     if (active != null) {
-                        adopt(slot, active, false);
+                        adopt(slot, active, false, System.nanoTime()); // no wait for busy owners
                     }
                 } finally {
                     slot.lock.writeLock().unlock();
                 }
-            });
+            }), delayMillis, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException shutDown) {
-            // the runtime is stopping; nothing to adopt into
+            slot.adoptQueued.set(false); // the runtime is stopping; nothing to adopt into
+        }
+    }
+
+    /**
+     * Runs {@code task} on the timer thread and puts its context class loader back afterwards: a
+     * callback run there (an import, a caller's continuation) must not leave a behaviour's loader.
+     */
+    private static void withOwnContextLoader(Runnable task) {
+        Thread t = Thread.currentThread();
+        ClassLoader own = t.getContextClassLoader();
+        try {
+            task.run();
+        } finally {
+            t.setContextClassLoader(own);
         }
     }
 
@@ -510,8 +544,8 @@ public class MoltRuntime implements ProcessRuntime {
             return CompletableFuture.failedFuture(e);
         }
         String what = Proc.describe(message); // not the message: the timer must not keep it (or its classes)
-        ScheduledFuture<?> t = timers.schedule(() -> c.completeExceptionally(timedOut(to, what, timeout)),
-                timeout.toNanos(), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> t = timers.schedule(() -> withOwnContextLoader(
+                () -> c.completeExceptionally(timedOut(to, what, timeout))), timeout.toNanos(), TimeUnit.NANOSECONDS);
         c.whenComplete((v, e) -> t.cancel(false));
         return c.minimalCompletionStage();
     }

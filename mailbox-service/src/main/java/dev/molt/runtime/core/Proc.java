@@ -200,6 +200,8 @@ final class Proc extends Mailbox implements ProcessContext {
             try {
                 if (binding == sus.from() && !isExited()) {
                     exportFor(sus.from(), sus.upgrade());
+                } else {
+                    PHASE.compareAndSet(this, PENDING, DONE); // nothing to export: never report it stuck
                 }
             } finally {
                 sus.done().countDown();
@@ -427,6 +429,9 @@ final class Proc extends Mailbox implements ProcessContext {
     }
 
     private void reportStuck(Upgrade u, long waitedMillis) {
+        if (status == ProcessStatus.HELD) {
+            return; // already held for a reason of its own (an export that failed): keep that reason
+        }
         String reason = "handler still running after " + waitedMillis + " ms (upgrade timeout); held until it"
                 + " returns, then migrated with its queued messages";
         side().heldReason = reason;
@@ -485,16 +490,25 @@ final class Proc extends Mailbox implements ProcessContext {
         }
         if (ws != null) {
             for (Object w : ws) {
-                if (w instanceof MonitorWatch mw) {
-                    mw.watcher().enqueue(new Down(mw.ref(), pid, reason));
-                } else if (w instanceof Proc linked) {
-                    linked.enqueueSystem(new SystemMessage.LinkExit(pid, reason));
-                } else if (w instanceof CompletableFuture<?> f) {
-                    @SuppressWarnings("unchecked")
-                    CompletableFuture<ExitReason> fr = (CompletableFuture<ExitReason>) f;
-                    fr.complete(reason);
+                try {
+                    tell(w, reason);
+                } catch (RuntimeException e) { // a pool shut down meanwhile: the others are still told
+                    LOG.log(System.Logger.Level.DEBUG, "could not tell " + w + " that " + pid + " ended: " + e);
                 }
             }
+        }
+    }
+
+    /** Tells one watcher that this process ended. */
+    private void tell(Object w, ExitReason reason) {
+        if (w instanceof MonitorWatch mw) {
+            mw.watcher().enqueue(new Down(mw.ref(), pid, reason));
+        } else if (w instanceof Proc linked) {
+            linked.enqueueSystem(new SystemMessage.LinkExit(pid, reason));
+        } else if (w instanceof CompletableFuture<?> f) {
+            @SuppressWarnings("unchecked")
+            CompletableFuture<ExitReason> fr = (CompletableFuture<ExitReason>) f;
+            fr.complete(reason);
         }
     }
 

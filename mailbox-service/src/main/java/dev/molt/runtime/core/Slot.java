@@ -26,6 +26,8 @@ final class Slot {
     /** Reports completed for this behaviour, and the newest; guarded by the runtime's history lock. */
     long reports;
     dev.molt.api.UpgradeReport lastReport;
+    /** A late adopt is queued on the timer thread (see MoltRuntime.adoptLater). */
+    final java.util.concurrent.atomic.AtomicBoolean adoptQueued = new java.util.concurrent.atomic.AtomicBoolean();
     /** The last two distinct versions that were active, newest first (for rollback). */
     final List<String> activeHistory = new ArrayList<>();
 
