@@ -134,7 +134,7 @@ public final class ProcessCommands {
         });
     }
 
-    @Descriptor("end a process at once (terminate does not run, queued messages are dropped)")
+    @Descriptor("end a process before its next message (terminate does not run, queued messages are dropped)")
     public void kill(@Descriptor("<pid|name> [reason...]") Object... args) {
         run("proc:kill <pid|name> [reason]", args, 1, Integer.MAX_VALUE, a -> {
             Pid pid = target(a[0]);
