@@ -132,6 +132,41 @@ public class CoreIT extends MoltTestSupport {
         assertTrue(runtime.processes().stream().noneMatch(i -> i.pid().equals(p)));
     }
 
+    /** Invariant 8: a behaviour service without a name is refused (logged in one line) and changes nothing. */
+    @Test
+    public void aBehaviourRegisteredWithoutANameIsIgnored() {
+        awaitBehaviour("counter", "1.0.0");
+        List<String> before = runtime.behaviours().stream().map(dev.molt.api.BehaviourInfo::name).toList();
+        dev.molt.api.Behaviour<String> code = new dev.molt.api.Behaviour<>() {
+            @Override
+            public String init(dev.molt.api.ProcessContext c, Object a) {
+                return "s";
+            }
+
+            @Override
+            public String handle(dev.molt.api.ProcessContext c, String s, Object m) {
+                return s;
+            }
+        };
+        var nameless = context.registerService(dev.molt.api.Behaviour.class, code, null);
+        java.util.Hashtable<String, Object> props = new java.util.Hashtable<>();
+        props.put(dev.molt.api.Behaviour.NAME, "core-named");
+        var named = context.registerService(dev.molt.api.Behaviour.class, code, props);
+        try {
+            // Service events reach the runtime in order: once the named one is there, the
+            // nameless one was seen before it.
+            awaitBehaviour("core-named", context.getBundle().getVersion().toString());
+            List<String> after = runtime.behaviours().stream().map(dev.molt.api.BehaviourInfo::name).toList();
+            List<String> expected = new java.util.ArrayList<>(before);
+            expected.add("core-named");
+            expected.sort(null);
+            assertEquals(expected, after);
+        } finally {
+            named.unregister();
+            nameless.unregister();
+        }
+    }
+
     @Test
     public void aCallToAProcessThatDoesNotUnderstandFailsWithWhatItSays() {
         Pid p = runtime.spawn("counter", null);
