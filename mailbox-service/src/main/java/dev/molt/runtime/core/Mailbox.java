@@ -200,10 +200,6 @@ abstract class Mailbox implements Runnable {
         return q != null && !q.isEmpty();
     }
 
-    final boolean hasUserMessages() {
-        return (stash != null && !stash.isEmpty()) || !user.isEmpty();
-    }
-
     /** Owner only. */
     final SystemMessage pollSystem() {
         ConcurrentLinkedQueue<SystemMessage> q = system;

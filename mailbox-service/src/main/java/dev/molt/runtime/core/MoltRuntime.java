@@ -32,7 +32,6 @@ import dev.molt.api.Pid;
 import dev.molt.api.ProcessException;
 import dev.molt.api.ProcessInfo;
 import dev.molt.api.ProcessRuntime;
-import dev.molt.api.ProcessStatus;
 import dev.molt.api.SpawnException;
 import dev.molt.api.TimerRef;
 import dev.molt.api.UnknownBehaviourException;
@@ -826,19 +825,5 @@ public class MoltRuntime implements ProcessRuntime {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Live processes. */
-    public int processCount() {
-        return procs.size();
-    }
-
-    /** For the status of processes: how many of each. */
-    public Map<ProcessStatus, Integer> statusCounts() {
-        Map<ProcessStatus, Integer> m = new java.util.EnumMap<>(ProcessStatus.class);
-        for (Proc p : procs.values()) {
-            m.merge(p.status, 1, Integer::sum);
-        }
-        return m;
     }
 }
