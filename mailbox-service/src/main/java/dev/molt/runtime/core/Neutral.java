@@ -394,29 +394,8 @@ final class Neutral {
     }
 
     private static Object defaultFor(Class<?> raw) {
-        if (raw == long.class) {
-            return 0L;
-        }
-        if (raw == int.class) {
-            return 0;
-        }
-        if (raw == double.class) {
-            return 0d;
-        }
-        if (raw == float.class) {
-            return 0f;
-        }
-        if (raw == boolean.class) {
-            return false;
-        }
-        if (raw == short.class) {
-            return (short) 0;
-        }
-        if (raw == byte.class) {
-            return (byte) 0;
-        }
-        if (raw == char.class) {
-            return '\0';
+        if (raw.isPrimitive()) {
+            return Array.get(Array.newInstance(raw, 1), 0); // the JDK's zero value: 0, 0L, false, '\0', ...
         }
         if (List.class.isAssignableFrom(raw) || raw == Collection.class) {
             return new ArrayList<>();
@@ -436,31 +415,7 @@ final class Neutral {
     }
 
     private static Class<?> box(Class<?> c) {
-        if (!c.isPrimitive()) {
-            return c;
-        }
-        if (c == long.class) {
-            return Long.class;
-        }
-        if (c == int.class) {
-            return Integer.class;
-        }
-        if (c == double.class) {
-            return Double.class;
-        }
-        if (c == float.class) {
-            return Float.class;
-        }
-        if (c == boolean.class) {
-            return Boolean.class;
-        }
-        if (c == short.class) {
-            return Short.class;
-        }
-        if (c == byte.class) {
-            return Byte.class;
-        }
-        return Character.class;
+        return MethodType.methodType(c).wrap().returnType(); // int -> Integer; a reference type stays
     }
 
     static Class<?> raw(Type t) {
