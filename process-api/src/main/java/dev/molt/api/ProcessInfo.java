@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param version      the version of the code it runs (or, suspended, the version its state came from)
  * @param status       where it is in its life
  * @param mailboxDepth messages waiting
- * @param handled      messages handled so far, over all versions
+ * @param handled      messages given to a handler so far, over all versions (one being handled now included)
  * @param upgrades     how many times its code was replaced
  * @param heldReason   why it is held, or null
  */

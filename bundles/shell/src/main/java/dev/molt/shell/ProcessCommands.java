@@ -6,6 +6,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,6 +18,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import dev.molt.api.BehaviourInfo;
+import dev.molt.api.ExitReason;
 import dev.molt.api.Pid;
 import dev.molt.api.ProcessException;
 import dev.molt.api.ProcessInfo;
@@ -51,6 +53,8 @@ public final class ProcessCommands {
 
     /** Used when {@code proc:call} has no {@code --timeout}. */
     static final long DEFAULT_CALL_TIMEOUT_MS = 5000;
+    /** How long {@code proc:kill} waits for the process to end when it has no {@code --timeout}. */
+    static final long DEFAULT_KILL_WAIT_MS = 5000;
     /** How long {@code proc:info} waits for a busy process to reach a message boundary. */
     static final long STATE_TIMEOUT_MS = 2000;
     /** Width beyond which {@code proc:info} breaks a state over several lines. */
@@ -135,16 +139,29 @@ public final class ProcessCommands {
     }
 
     @Descriptor("end a process before its next message (terminate does not run, queued messages are dropped)")
-    public void kill(@Descriptor("<pid|name> [reason...]") Object... args) {
-        run("proc:kill <pid|name> [reason]", args, 1, Integer.MAX_VALUE, a -> {
+    public void kill(
+            @Descriptor("how long to wait for a running handler to return, in milliseconds (default 5000)") @Parameter(names = {"--timeout"}, absentValue = "") String timeout,
+            @Descriptor("<pid|name> [reason...]") Object... args) {
+        run("proc:kill <pid|name> [reason] [--timeout MS]", args, 1, Integer.MAX_VALUE, a -> {
+            long wait = timeout.isEmpty() ? DEFAULT_KILL_WAIT_MS : millis(timeout);
             Pid pid = target(a[0]);
             String reason = a.length > 1
                     ? String.join(" ", Arrays.stream(a, 1, a.length).map(ShellArgs::text).toList())
                     : "killed from the shell";
-            if (!runtime.kill(pid, reason)) {
+            // The runtime's kill is asynchronous, as Erlang's exit/2 is: it queues the exit
+            // signal and returns. The shell waits for the end, so that the next proc:ps no
+            // longer lists the process. The watch is taken first so the end cannot be missed;
+            // the runtime deregisters a process before it tells its watchers.
+            CompletableFuture<ExitReason> ended = runtime.watch(pid).toCompletableFuture();
+            if (ended.isDone() || !runtime.kill(pid, reason)) {
                 throw new ProcessException("process " + pid.id() + " had already ended: proc:ps lists the live ones");
             }
-            out().println("killed " + pid.id() + ": " + reason);
+            if (ended(ended, wait)) {
+                out().println("killed " + pid.id() + ": " + reason);
+            } else {
+                out().println("killing " + pid.id() + ": " + reason + "; its handler is still running after " + wait
+                        + " ms, and the process ends when it returns");
+            }
         });
     }
 
@@ -220,6 +237,21 @@ public final class ProcessCommands {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "(not read: interrupted)";
+        }
+    }
+
+    /** Waits up to {@code ms} for a watch to complete; false if it did not (or the wait was interrupted). */
+    private static boolean ended(CompletableFuture<ExitReason> watch, long ms) {
+        try {
+            watch.get(ms, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) { // a watch completes only normally; if not, it did complete
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

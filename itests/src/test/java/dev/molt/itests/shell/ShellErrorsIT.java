@@ -101,6 +101,7 @@ public class ShellErrorsIT extends ShellTestSupport {
         assertError("proc:spawn counter --name c3 '[1'", "malformed value");
         assertError("proc:call c1 get --timeout soon", "--timeout takes a positive number of milliseconds, got 'soon'");
         assertError("proc:call c1 get --timeout 0", "--timeout takes a positive number");
+        assertError("proc:kill c1 --timeout soon", "--timeout takes a positive number of milliseconds, got 'soon'");
         assertEquals(before, snapshot());
     }
 

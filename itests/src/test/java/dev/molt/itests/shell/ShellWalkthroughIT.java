@@ -5,6 +5,8 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import org.junit.Test;
@@ -12,6 +14,9 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
+
+import dev.molt.api.ExitReason;
+import dev.molt.api.Pid;
 
 /**
  * The README walk-through, command by command, through a real Gogo session: spawn counters,
@@ -86,6 +91,7 @@ public class ShellWalkthroughIT extends ShellTestSupport {
         assertTrue(shell.ok("proc:info c2"), shell.ok("proc:info c2").endsWith("state      State{count=11, lastSeq={a=1}, outOfOrder=0}\n"));
         assertEquals(2, shell.ok("proc:history").strip().split("\n").length - 1);
 
+        // proc:kill returns when the process has ended, so the next proc:ps no longer lists it.
         assertEquals("killed " + c2 + ": killed from the shell\n", shell.ok("proc:kill c2"));
         ps = shell.ok("proc:ps");
         assertFalse(ps, ps.contains(" c2 "));
@@ -108,6 +114,26 @@ public class ShellWalkthroughIT extends ShellTestSupport {
         // The counter answers a call it does not understand with a failure: one line.
         assertTrue(shell.error("proc:call v '{k=v}'").startsWith("error: "));
         assertEquals("2147483646\n", shell.ok("proc:call v get"));
+    }
+
+    @Test
+    public void killWaitsForTheEndAndSaysSoWhenAHandlerIsStillRunning() throws Exception {
+        awaitBehaviour("counter", "1.0.0");
+        String busy = shell.ok("proc:spawn counter --name busy").strip();
+        Pid pid = runtime.resolve(busy);
+        CompletableFuture<ExitReason> ended = runtime.watch(pid).toCompletableFuture();
+        shell.ok("proc:send busy sleep:2000");
+        shell.ok("proc:send busy 1");
+        // The sleep has been taken from the mailbox (only "1" is left): its handler is running.
+        await("the sleep handler to start", () -> runtime.info(pid).map(i -> i.mailboxDepth() == 1).orElse(false));
+        assertEquals("killing " + busy + ": at once; its handler is still running after 100 ms, and the process ends when it returns\n",
+                shell.ok("proc:kill busy at once --timeout 100"));
+        assertFalse(ended.isDone());
+        // The kill is queued before the "1": when the handler returns, the process ends.
+        assertEquals(new ExitReason(ExitReason.Kind.KILLED, "at once"), ended.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        assertTrue("the killed process is deregistered", runtime.info(pid).isEmpty());
+        assertFalse(shell.ok("proc:ps").contains(" busy "));
+        assertTrue(shell.error("proc:kill busy").startsWith("error: "));
     }
 
     private static void assertRow(String table, String pid, String name, String version, long handled) {

@@ -239,12 +239,14 @@ final class Proc extends Mailbox implements ProcessContext {
             return;
         }
         current = call;
+        // Counted before the handler runs, not after: a reply completes the caller inside
+        // handle, and a caller that then lists the process must find its call counted.
+        handled++;
         Object next;
         try {
             next = b.code.handle(this, state, msg);
         } catch (Throwable t) {
             current = null;
-            handled++;
             ExitReason r = ExitReason.error("handle(" + describe(msg) + ") threw", t);
             // Exit first, then wake the caller: a caller that calls again must find the process gone.
             exit(r, true);
@@ -255,7 +257,6 @@ final class Proc extends Mailbox implements ProcessContext {
             return;
         }
         current = null;
-        handled++;
         if (call != null && !call.claimed) {
             call.completeExceptionally(new ProcessExitedException("process " + pid + " (" + slot.name + " " + b.version
                     + ") handled the call " + describe(msg) + " without replying"));
