@@ -60,8 +60,8 @@ public class CoreIT extends MoltTestSupport {
         runtime.send("core-c1", "inc");
         assertEquals(42L, call(p, "get"));
         assertEquals("1.0.0", call(p, "version"));
-        // A reply wakes the caller inside the handler; the count moves when it returns. The
-        // state is read at the next boundary, so after it the count is exact.
+        // A reply wakes the caller inside the handler; the handled count moves before the
+        // handler runs, and the state is read at the next boundary, so both are exact here.
         assertEquals(42L, state(p).get("count"));
         ProcessInfo info = runtime.info(p).orElseThrow();
         assertEquals("core-c1", info.name());
@@ -116,7 +116,10 @@ public class CoreIT extends MoltTestSupport {
     public void aProcessKilledWithMessagesQueuedEndsAndItsQueuedCallsFail() throws Exception {
         Pid p = runtime.spawn("counter", null);
         CompletableFuture<ExitReason> down = runtime.watch(p).toCompletableFuture();
-        runtime.send(p, "sleep:300");
+        // The sleep keeps the 10,000 messages and the call queued until the kill is queued too
+        // (a second is far more than the sends take); the kill then comes first, as system
+        // messages do.
+        runtime.send(p, "sleep:1000");
         for (int i = 0; i < 10_000; i++) {
             runtime.send(p, 1);
         }
@@ -128,7 +131,7 @@ public class CoreIT extends MoltTestSupport {
         ExecutionException e = assertThrows(ExecutionException.class, () -> queuedCall.get(WAIT.toSeconds(), TimeUnit.SECONDS));
         assertTrue(String.valueOf(e.getCause()), e.getCause() instanceof ProcessExitedException);
         assertThrows(NoSuchProcessException.class, () -> call(p, "get"));
-        // Fewer than all the queued messages were handled: the kill came first.
+        // A killed process is deregistered before its watchers are told.
         assertTrue(runtime.processes().stream().noneMatch(i -> i.pid().equals(p)));
     }
 

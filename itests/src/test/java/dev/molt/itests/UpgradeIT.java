@@ -109,7 +109,9 @@ public class UpgradeIT extends MoltTestSupport {
         Pid p = runtime.spawn("counter", null);
         Bundle counter = counterBundle();
         WeakReference<ClassLoader> v1 = loaderOf(counter);
-        runtime.send(p, "sleep:300");
+        // The sleep keeps the call queued until the update has begun (a second is far more
+        // than the update takes to unregister the old service).
+        runtime.send(p, "sleep:1000");
         CompletableFuture<Object> call = sendOldState(counter, p);
         update(counter, "dev.molt.counter-v2");
         ExecutionException e = assertThrows(ExecutionException.class, () -> call.get(WAIT.toSeconds(), TimeUnit.SECONDS));

@@ -49,13 +49,14 @@ public class ShellWalkthroughIT extends ShellTestSupport {
         assertEquals("", shell.ok("proc:send c2 [a, 1]"));
         assertEquals("6\n", shell.ok("proc:call c1 get"));
         assertEquals("11\n", shell.ok("proc:call c2 get"));
+        assertEquals("2\n", shell.ok("proc:call " + anonymous + " get"));
         assertEquals("1.0.0\n", shell.ok("proc:call c1 version"));
 
         String ps = shell.ok("proc:ps");
         assertTrue(ps, ps.startsWith("ID  NAME  BEHAVIOUR  VERSION  STATUS   MAILBOX  HANDLED\n"));
         assertRow(ps, c1, "c1", "1.0.0", 2 + 2);
         assertRow(ps, c2, "c2", "1.0.0", 1 + 1);
-        assertRow(ps, anonymous, "-", "1.0.0", 1);
+        assertRow(ps, anonymous, "-", "1.0.0", 1 + 1);
         assertEquals(ps, shell.ok("proc:ps counter"));
 
         String info = shell.ok("proc:info c2");

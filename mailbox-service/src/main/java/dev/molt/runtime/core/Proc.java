@@ -232,10 +232,11 @@ final class Proc extends Mailbox implements ProcessContext {
         try {
             msg = slot.rt.freshen(this, b, msg);
         } catch (RuntimeException e) {
+            // Exit first, then wake the caller: a caller that looks must find the process gone.
+            exit(ExitReason.error("a message of an older version could not be imported", e), true);
             if (call != null) {
                 call.completeExceptionally(e);
             }
-            exit(ExitReason.error("a message of an older version could not be imported", e), true);
             return;
         }
         current = call;
