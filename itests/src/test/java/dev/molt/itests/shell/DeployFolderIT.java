@@ -18,6 +18,9 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
+import org.osgi.framework.ServiceReference;
+
+import dev.molt.api.ProcessRuntime;
 
 /**
  * The distribution's deploy folder: FileInstall installs deploy/counter.jar, and replacing
@@ -49,6 +52,36 @@ public class DeployFolderIT extends ShellTestSupport {
         Path staged = Files.createTempFile(DEPLOY.getParent(), "counter", ".jar");
         Files.copy(new File(URI.create(jarUrl)).toPath(), staged, StandardCopyOption.REPLACE_EXISTING);
         Files.move(staged, DEPLOY.resolve("counter.jar"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** Writes deploy/{@code name} in one step. */
+    private static void putText(String name, String text) throws Exception {
+        Path staged = Files.createTempFile(DEPLOY.getParent(), "staged", ".tmp");
+        Files.writeString(staged, text);
+        Files.move(staged, DEPLOY.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The README's way to set the runtime in the distribution: a .cfg file in deploy/. */
+    @Test
+    public void aCfgFileInDeploySetsTheRuntime() throws Exception {
+        awaitBehaviour("counter", "1.0.0");
+        putText("dev.molt.runtime.cfg", "# kept: the last upgrade report only\nhistorySize=1\nupgradeTimeoutMillis=4321\n");
+        await("the runtime to take the settings of deploy/dev.molt.runtime.cfg", () -> {
+            ServiceReference<ProcessRuntime> ref = context.getServiceReference(ProcessRuntime.class);
+            return ref != null && "4321".equals(String.valueOf(ref.getProperty("upgradeTimeoutMillis")))
+                    && "1".equals(String.valueOf(ref.getProperty("historySize")));
+        });
+        shell.ok("proc:spawn counter --name c1 5");
+
+        put(url("dev.molt.counter-v2"));
+        awaitBehaviour("counter", "2.0.0");
+        put(url("dev.molt.counter-v1"));
+        awaitBehaviour("counter", "1.0.0");
+        assertEquals("5\n", shell.ok("proc:call c1 get"));
+        // Two upgrades, and the history keeps one: the second.
+        String[] history = shell.ok("proc:history").split("\n");
+        assertEquals(String.join("\n", history), 2, history.length);
+        assertTrue(history[1], history[1].matches("\\S+ \\S+  counter    2\\.0\\.0  1\\.0\\.0         1     0       0 .*"));
     }
 
     @Test

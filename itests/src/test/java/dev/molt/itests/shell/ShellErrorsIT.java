@@ -114,8 +114,12 @@ public class ShellErrorsIT extends ShellTestSupport {
     @Test
     public void aUrlThatIsNotABundleChangesNothing() throws Exception {
         Path notABundle = Files.createTempFile("not-a-bundle", ".jar");
-        Files.writeString(notABundle, "this is not a jar");
-        assertError("proc:upgrade counter " + notABundle.toUri());
+        try {
+            Files.writeString(notABundle, "this is not a jar");
+            assertError("proc:upgrade counter " + notABundle.toUri());
+        } finally {
+            Files.delete(notABundle);
+        }
         assertError("proc:upgrade counter file:/no/such/file.jar");
         assertError("proc:upgrade counter " + url("dev.molt.process-api"));
         assertEquals(before, snapshot());
