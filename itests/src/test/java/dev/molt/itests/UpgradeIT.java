@@ -225,6 +225,10 @@ public class UpgradeIT extends MoltTestSupport {
         assertEquals("2.0.0", call(stuck, "version"));
         assertEquals(15L, call(stuck, "get"));
         assertEquals(ProcessStatus.RUNNING, runtime.info(stuck).orElseThrow().status());
+        // The history's report of the upgrade now counts it as migrated, late.
+        UpgradeReport updated = reports("counter").get(0);
+        assertEquals(updated.summary(), 2, updated.migrated());
+        assertEquals(List.of(), updated.held());
         awaitCollected(v1, "counter 1.0.0's class loader after the stuck handler returned");
     }
 
@@ -239,9 +243,13 @@ public class UpgradeIT extends MoltTestSupport {
         assertEquals(url("dev.molt.process-api") + " is bundle dev.molt.process-api, not " + COUNTER
                 + " which provides counter; give a jar of the same bundle", other.getMessage());
         File notAJar = File.createTempFile("not-a-jar", ".txt");
-        java.nio.file.Files.writeString(notAJar.toPath(), "hello");
-        ProcessException junk = assertThrows(ProcessException.class,
-                () -> runtime.upgrade("counter", notAJar.getPath()));
+        ProcessException junk;
+        try {
+            java.nio.file.Files.writeString(notAJar.toPath(), "hello");
+            junk = assertThrows(ProcessException.class, () -> runtime.upgrade("counter", notAJar.getPath()));
+        } finally {
+            java.nio.file.Files.delete(notAJar.toPath());
+        }
         assertTrue(junk.getMessage(), junk.getMessage().contains("is not an OSGi bundle"));
         ProcessException missing = assertThrows(ProcessException.class,
                 () -> runtime.upgrade("counter", "/no/such/file.jar"));

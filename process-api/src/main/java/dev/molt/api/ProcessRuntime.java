@@ -119,7 +119,11 @@ public interface ProcessRuntime {
     /** The behaviours known to the runtime, with their available versions. */
     List<BehaviourInfo> behaviours();
 
-    /** Completed upgrade reports, oldest first (a bounded history). */
+    /**
+     * Completed upgrade reports, oldest first (a bounded history). An upgrade that left
+     * processes held has its report replaced when one of them moves late or ends (see
+     * {@link UpgradeReport}).
+     */
     List<UpgradeReport> upgradeHistory();
 
     /**

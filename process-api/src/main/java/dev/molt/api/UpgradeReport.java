@@ -8,6 +8,12 @@ import java.util.List;
  * What one upgrade of a behaviour did: from the moment its old version went away to the
  * moment the next version took its processes.
  *
+ * <p>A report is a snapshot. The one {@link ProcessRuntime#upgrade} returns is taken when the
+ * new version has taken the processes it could; in {@link ProcessRuntime#upgradeHistory()} the
+ * report of an upgrade is replaced when a process it left held moves later to the same version
+ * (its stuck handler returned) or ends: the process is then counted as migrated or failed and
+ * no longer listed as held, and {@code total} and {@code longestPause} include it.
+ *
  * @param behaviour   the behaviour's name
  * @param fromVersion the version that went away
  * @param toVersion   the version that took over

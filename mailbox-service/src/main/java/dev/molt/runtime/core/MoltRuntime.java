@@ -278,7 +278,7 @@ public class MoltRuntime implements ProcessRuntime {
             return;
         }
         if (u == null) {
-            u = new Upgrade(slot.name, "held");
+            u = new Upgrade(slot.name, "held", true);
         }
         int busy = 0;
         for (Proc p : waiting) {
@@ -306,7 +306,7 @@ public class MoltRuntime implements ProcessRuntime {
             return;
         }
         slot.pending = null;
-        UpgradeReport r = u.report(to.version);
+        UpgradeReport r = u.publish(to.version);
         synchronized (history) {
             history.addLast(r);
             while (history.size() > settings.historySize()) {
@@ -689,6 +689,37 @@ public class MoltRuntime implements ProcessRuntime {
         }
         out.sort(Comparator.comparing(BehaviourInfo::name));
         return out;
+    }
+
+    /**
+     * Any thread: replaces {@code u}'s report in the history with one that counts what happened
+     * since it was published (a held process moved late, or ended). A report already dropped
+     * from the history stays dropped; the one {@code upgrade} returned is not changed.
+     */
+    void republish(Upgrade u) {
+        UpgradeReport now;
+        synchronized (history) {
+            UpgradeReport[] change = u.update();
+            if (change == null) {
+                return;
+            }
+            now = change[1];
+            List<UpgradeReport> all = new ArrayList<>(history);
+            int at = -1;
+            for (int i = 0; i < all.size() && at < 0; i++) {
+                if (all.get(i) == change[0]) { // the very report published, not an equal one
+                    at = i;
+                }
+            }
+            if (at < 0) {
+                return; // dropped from the history meanwhile
+            }
+            all.set(at, now);
+            history.clear();
+            history.addAll(all);
+        }
+        LOG.log(now.held().isEmpty() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                "upgrade " + now.summary() + " (updated: a held process moved or ended)");
     }
 
     @Override

@@ -364,6 +364,7 @@ final class Proc extends Mailbox implements ProcessContext {
     void importFor(Binding to, Upgrade u) {
         Behaviour<Object> code = to.code;
         Side x = side();
+        Upgrade own = x.upgrade;
         if (code == null || x.stateLost) {
             return;
         }
@@ -400,7 +401,16 @@ final class Proc extends Mailbox implements ProcessContext {
             x.upgrade = null;
             status = ProcessStatus.RUNNING;
             clearBits(SUSPENDED);
-            u.migrated(pid, System.nanoTime() - x.suspendedAt);
+            long pause = System.nanoTime() - x.suspendedAt;
+            if (u.late && own != null && own != u && own.publishedTo(to.version)) {
+                // Late (a stuck handler returned, or the process was busy at the adopt): it
+                // belongs to the upgrade it was exported in, whose report now counts it. Done
+                // before the process is released, so whoever it answers next sees the report.
+                own.migrated(pid, pause);
+                slot.rt.republish(own);
+            } else {
+                u.migrated(pid, pause);
+            }
         } catch (Throwable t) {
             binding = null;
             hold(u, "import by " + to.version + " of the state from " + x.stateVersion + " failed: " + oneLine(t));
@@ -484,7 +494,8 @@ final class Proc extends Mailbox implements ProcessContext {
         stash = null;
         stashSize = 0;
         if (x.upgrade != null) {
-            x.upgrade.failed();
+            x.upgrade.failed(pid);
+            slot.rt.republish(x.upgrade); // if published, its report no longer lists the process as held
             x.upgrade = null;
         }
         if (reason.isAbnormal() && reason.kind() == ExitReason.Kind.ERROR) {

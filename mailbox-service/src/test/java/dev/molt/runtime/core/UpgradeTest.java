@@ -162,6 +162,8 @@ public class UpgradeTest {
         UpgradeReport retry = rt.upgradeHistory().get(1);
         assertEquals(1, retry.migrated());
         assertEquals(0, retry.held().size());
+        // The failed upgrade's report stays as it was: the process never reached 2.0.0.
+        assertEquals(rt.upgradeHistory().get(0).toString(), 1, rt.upgradeHistory().get(0).held().size());
     }
 
     @Test
@@ -191,6 +193,38 @@ public class UpgradeTest {
         assertEquals("v2", rt.call(stuck, "version", WAIT));
         assertEquals(7L, rt.call(stuck, "get", WAIT));
         assertEquals(ProcessStatus.RUNNING, rt.info(stuck).orElseThrow().status());
+        // The history's report of that upgrade now counts the late one as migrated; the one
+        // returned at the time is a snapshot and stays as it was.
+        List<UpgradeReport> history = rt.upgradeHistory();
+        assertEquals(1, history.size());
+        UpgradeReport updated = history.get(0);
+        assertEquals(updated.summary(), 2, updated.migrated());
+        assertEquals(List.of(), updated.held());
+        assertEquals(r.started(), updated.started());
+        assertTrue(updated.total() + " after " + r.total(), updated.total().compareTo(r.total()) > 0);
+        assertEquals(1, r.held().size());
+    }
+
+    @Test
+    public void aHeldProcessThatEndsCountsAsFailedInItsUpgradesReport() throws Exception {
+        Binding v1 = rt.register("c", "1.0.0", new V1());
+        Pid p = rt.spawn("c", null);
+        Pid q = rt.spawn("c", null);
+        assertEquals(0L, rt.call(p, "get", WAIT));
+        V2 broken = new V2();
+        broken.broken = true;
+        rt.unregister(v1);
+        rt.register("c", "2.0.0", broken);
+        UpgradeReport r = rt.upgradeHistory().get(0);
+        assertEquals(2, r.held().size());
+        var ended = rt.watch(p).toCompletableFuture();
+        assertTrue(rt.kill(p, "given up"));
+        ended.get(10, TimeUnit.SECONDS);
+        UpgradeReport updated = rt.upgradeHistory().get(0);
+        assertEquals(updated.summary(), 1, updated.failed());
+        assertEquals(1, updated.held().size());
+        assertEquals(q, updated.held().get(0).pid());
+        assertEquals(0, updated.migrated());
     }
 
     @Test
