@@ -9,8 +9,13 @@ import dev.molt.api.Behaviour;
  */
 public final class Binding {
 
+    /** Numbers the bindings in the order they were made; no two are equal. */
+    private static final java.util.concurrent.atomic.AtomicLong SERIALS = new java.util.concurrent.atomic.AtomicLong();
+
     final Slot slot;
     final String version;
+    /** Tells this binding from another of the same version (a bundle updated to the same version). */
+    final long serial = SERIALS.incrementAndGet();
     /** The service object. Cleared when the version is withdrawn: nothing may call it after. */
     volatile Behaviour<Object> code;
     /** Opaque owner-side token (the OSGi layer keeps its ServiceReference here); cleared with code. */

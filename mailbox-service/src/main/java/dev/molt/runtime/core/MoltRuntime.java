@@ -60,7 +60,8 @@ public class MoltRuntime implements ProcessRuntime {
     /** Loaders of withdrawn versions, to spot stale messages (weak: they must be collectable). */
     private final Map<ClassLoader, String> retired = new WeakHashMap<>();
     /** Guarded by itself; waiters on it are woken when a report is added. */
-    private final Deque<UpgradeReport> history = new ArrayDeque<>();
+    /** The published upgrades, oldest first; their reports are read when the history is. */
+    private final Deque<Upgrade> history = new ArrayDeque<>();
     private final ScheduledThreadPoolExecutor timers;
     /** Replaced on reconfiguration; volatile so that schedulers see the new pool. */
     private volatile WorkerPool pool;
@@ -278,13 +279,17 @@ public class MoltRuntime implements ProcessRuntime {
             return;
         }
         if (u == null) {
-            u = new Upgrade(slot.name, "held", true);
+            u = new Upgrade(slot.name, "held", !report);
         }
         int busy = 0;
         for (Proc p : waiting) {
             if (!acquire(p, deadline)) {
-                busy++;
-                u.held(p.pid, p.name, "busy with system work during the upgrade; it moves as soon as it is free");
+                // A late adopt's record is never published: the process stays listed where it is
+                // (overwriting that would lose its place in a published report). Otherwise it is
+                // listed here, unless it ended meanwhile (its exit counted it then).
+                if (u.late ? !p.isExited() : p.markHeld(u, "busy with system work during the upgrade; it moves as soon as it is free")) {
+                    busy++;
+                }
                 continue;
             }
             try {
@@ -306,9 +311,9 @@ public class MoltRuntime implements ProcessRuntime {
             return;
         }
         slot.pending = null;
-        UpgradeReport r = u.publish(to.version);
+        UpgradeReport r = u.publish(to);
         synchronized (history) {
-            history.addLast(r);
+            history.addLast(u);
             while (history.size() > settings.historySize()) {
                 history.removeFirst();
             }
@@ -691,42 +696,13 @@ public class MoltRuntime implements ProcessRuntime {
         return out;
     }
 
-    /**
-     * Any thread: replaces {@code u}'s report in the history with one that counts what happened
-     * since it was published (a held process moved late, or ended). A report already dropped
-     * from the history stays dropped; the one {@code upgrade} returned is not changed.
-     */
-    void republish(Upgrade u) {
-        UpgradeReport now;
-        synchronized (history) {
-            UpgradeReport[] change = u.update();
-            if (change == null) {
-                return;
-            }
-            now = change[1];
-            List<UpgradeReport> all = new ArrayList<>(history);
-            int at = -1;
-            for (int i = 0; i < all.size() && at < 0; i++) {
-                if (all.get(i) == change[0]) { // the very report published, not an equal one
-                    at = i;
-                }
-            }
-            if (at < 0) {
-                return; // dropped from the history meanwhile
-            }
-            all.set(at, now);
-            history.clear();
-            history.addAll(all);
-        }
-        LOG.log(now.held().isEmpty() ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
-                "upgrade " + now.summary() + " (updated: a held process moved or ended)");
-    }
-
     @Override
     public List<UpgradeReport> upgradeHistory() {
+        List<Upgrade> all;
         synchronized (history) {
-            return List.copyOf(history);
+            all = new ArrayList<>(history);
         }
+        return all.stream().map(Upgrade::report).toList();
     }
 
     // ---- code from jars: needs a host (the OSGi layer) ----------------------------------

@@ -98,6 +98,12 @@ final class Proc extends Mailbox implements ProcessContext {
         long suspendedAt;
         /** Owner: the upgrade this process is part of, until it is imported. */
         Upgrade upgrade;
+        /**
+         * Guarded by the process's monitor (the coordinator and the adopt write it while another
+         * thread may own the process): the upgrade whose report lists this process as held, until
+         * the process moves or ends. That report then counts it (see {@link #importFor}, {@link #exit}).
+         */
+        Upgrade heldIn;
         /** Owner. */
         ExitReason stopRequest;
         /** Owner. */
@@ -364,10 +370,18 @@ final class Proc extends Mailbox implements ProcessContext {
     void importFor(Binding to, Upgrade u) {
         Behaviour<Object> code = to.code;
         Side x = side();
-        Upgrade own = x.upgrade;
         if (code == null || x.stateLost) {
             return;
         }
+        String from = x.stateVersion;
+        Upgrade h;
+        synchronized (this) {
+            h = x.heldIn;
+        }
+        // The record this import is counted in. A late adopt's own record is never published:
+        // a process that moves late to the version of the upgrade that listed it as held (its
+        // stuck handler returned, or it was busy at the adopt) is counted by that upgrade.
+        Upgrade rec = u.late && h != null && h.publishedTo(to) ? h : u;
         binding = to; // so that version(), toNeutral() and stateType() speak for the new code
         try {
             Object s = code.importState(this, x.stateVersion, state);
@@ -401,30 +415,44 @@ final class Proc extends Mailbox implements ProcessContext {
             x.upgrade = null;
             status = ProcessStatus.RUNNING;
             clearBits(SUSPENDED);
-            long pause = System.nanoTime() - x.suspendedAt;
-            if (u.late && own != null && own != u && own.publishedTo(to.version)) {
-                // Late (a stuck handler returned, or the process was busy at the adopt): it
-                // belongs to the upgrade it was exported in, whose report now counts it. Done
-                // before the process is released, so whoever it answers next sees the report.
-                own.migrated(pid, pause);
-                slot.rt.republish(own);
-            } else {
-                u.migrated(pid, pause);
+            synchronized (this) {
+                x.heldIn = null; // an earlier upgrade that listed it as held and is not rec keeps it listed
+            }
+            // Counted before the process is released, so whoever it answers next reads the
+            // updated history.
+            rec.migrated(pid, System.nanoTime() - x.suspendedAt);
+            if (rec.late) {
+                LOG.log(System.Logger.Level.INFO, "process " + pid + " of " + slot.name + " moved late from "
+                        + from + " to " + to.version);
             }
         } catch (Throwable t) {
             binding = null;
-            hold(u, "import by " + to.version + " of the state from " + x.stateVersion + " failed: " + oneLine(t));
+            hold(rec, "import by " + to.version + " of the state from " + x.stateVersion + " failed: " + oneLine(t));
         }
     }
 
     private void hold(Upgrade u, String reason) {
         status = ProcessStatus.HELD;
         side().heldReason = reason;
-        if (u != null) {
-            u.held(pid, name, reason);
+        if (u != null && !u.late) { // a late record is never published: stay listed where it is
+            markHeld(u, reason);
         }
         LOG.log(System.Logger.Level.WARNING, "process " + pid + (name == null ? "" : " (" + name + ")") + " of "
                 + slot.name + " is held: " + reason);
+    }
+
+    /**
+     * Any thread: lists this process as held in {@code u}'s report, unless it has ended (its exit
+     * counted it already). One step under the monitor, with {@link #exit}'s, so that a process is
+     * never both held and failed in one report.
+     */
+    synchronized boolean markHeld(Upgrade u, String reason) {
+        if (isExited()) {
+            return false;
+        }
+        side().heldIn = u;
+        u.held(pid, name, reason);
+        return true;
     }
 
     /**
@@ -448,7 +476,7 @@ final class Proc extends Mailbox implements ProcessContext {
                 + " returns, then migrated with its queued messages";
         side().heldReason = reason;
         status = ProcessStatus.HELD;
-        u.held(pid, name, reason);
+        markHeld(u, reason);
         LOG.log(System.Logger.Level.WARNING, "process " + pid + " of " + slot.name + " is held: " + reason);
     }
 
@@ -470,13 +498,25 @@ final class Proc extends Mailbox implements ProcessContext {
         }
         List<Object> ws;
         Side x;
+        Upgrade heldIn;
         synchronized (this) {
             x = side();
             setBits(EXITED);
             x.exitReason = reason;
             ws = x.watchers;
             x.watchers = null;
+            heldIn = x.heldIn;
+            x.heldIn = null;
         }
+        // Counted before anyone can see the process gone: an upgrade it was part of, and the
+        // one whose report listed it as held (the same one, or an earlier one).
+        if (x.upgrade != null) {
+            x.upgrade.failed(pid);
+        }
+        if (heldIn != null && heldIn != x.upgrade) {
+            heldIn.failed(pid);
+        }
+        x.upgrade = null;
         status = ProcessStatus.EXITED;
         slot.rt.deregister(this);
         Object m;
@@ -493,11 +533,7 @@ final class Proc extends Mailbox implements ProcessContext {
         binding = null;
         stash = null;
         stashSize = 0;
-        if (x.upgrade != null) {
-            x.upgrade.failed(pid);
-            slot.rt.republish(x.upgrade); // if published, its report no longer lists the process as held
-            x.upgrade = null;
-        }
+
         if (reason.isAbnormal() && reason.kind() == ExitReason.Kind.ERROR) {
             LOG.log(System.Logger.Level.WARNING, "process " + pid + " of " + slot.name + " ended: " + reason.detail());
         }

@@ -2,39 +2,46 @@ package dev.molt.runtime.core;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import dev.molt.api.Pid;
 import dev.molt.api.UpgradeReport;
 
 /**
  * The bookkeeping of one upgrade of one behaviour, from the withdrawal of a version to the
- * moment the next version took the processes, and afterwards for the processes it left held:
- * when one of them moves late (its stuck handler returned) or ends, the published report is
- * replaced by an updated one (see {@link MoltRuntime#republish}). Thread rule: processes report
- * into it from pool threads while the coordinator reads it, so every method is synchronized
- * (rare, short).
+ * moment the next version took the processes, and afterwards for the processes it left held.
+ * The runtime's history keeps these records, not their reports: a held process that later moves
+ * to the version this upgrade went to, or ends, is counted here, and the next read of the
+ * history sees it (see {@link Proc#importFor} and {@link Proc#exit}).
+ *
+ * <p>Thread rule: processes report into it from pool threads and the timer thread while the
+ * coordinator and readers of the history read it, so every method is synchronized (rare,
+ * short, and nothing is called out while the monitor is held: it is a leaf lock).
  */
 final class Upgrade {
 
     final String behaviour;
     final String fromVersion;
     /**
-     * True for the record of a late adopt, which is never published: the processes it moves
-     * belong to the upgrade they were exported in.
+     * True for the record of a late adopt, which is never published: a process it moves is
+     * counted by the upgrade that listed it as held, if that upgrade went to the same version.
      */
     final boolean late;
-    /** The version the processes went to, and the report in the history; null until published. Guarded by this. */
-    private String toVersion;
-    private UpgradeReport published;
     final Instant started = Instant.now();
     private final long startNanos = System.nanoTime();
     private int migrated;
     private int failed;
     private long converted;
     private long longestPause;
-    private final List<UpgradeReport.Held> held = new ArrayList<>();
+    private final Map<Pid, UpgradeReport.Held> held = new LinkedHashMap<>();
+    /** Set by {@link #publish}: the version taken over (and its binding's serial), and the end so far. */
+    private boolean published;
+    private String toVersion;
+    private long toSerial;
+    private long endNanos;
+    /** The current report once published; null when something changed since it was made. */
+    private UpgradeReport current;
 
     Upgrade(String behaviour, String fromVersion) {
         this(behaviour, fromVersion, false);
@@ -46,57 +53,61 @@ final class Upgrade {
         this.late = late;
     }
 
-    /** The report that goes into the history; from now on {@link #update} replaces it. */
-    synchronized UpgradeReport publish(String to) {
-        toVersion = to;
-        published = report(to);
-        return published;
-    }
-
-    /** Whether this upgrade was published and went to {@code version}. */
-    synchronized boolean publishedTo(String version) {
-        return published != null && version.equals(toVersion);
-    }
-
-    /**
-     * The published report and its successor with what changed since, or null if none was
-     * published. Caller: {@link MoltRuntime#republish}, under the history lock, so that two
-     * updates are applied in order.
-     */
-    synchronized UpgradeReport[] update() {
-        if (published == null) {
-            return null;
-        }
-        UpgradeReport before = published;
-        published = report(toVersion);
-        return new UpgradeReport[] {before, published};
-    }
-
-    /** A process moved; if it had been reported held in this upgrade (it was late), it no longer is. */
+    /** A process moved; if this upgrade listed it as held, it no longer does. */
     synchronized void migrated(Pid pid, long pauseNanos) {
-        held.removeIf(h -> h.pid().equals(pid));
+        held.remove(pid);
         migrated++;
         longestPause = Math.max(longestPause, pauseNanos);
+        if (published) {
+            endNanos = System.nanoTime(); // a late move is the last resumption so far
+        }
+        current = null;
     }
 
     synchronized void held(Pid pid, String name, String reason) {
-        held.removeIf(h -> h.pid().equals(pid));
-        held.add(new UpgradeReport.Held(pid, name, reason));
+        held.put(pid, new UpgradeReport.Held(pid, name, reason));
+        current = null;
     }
 
-    /** A process of this upgrade ended before it moved; if it was held, it no longer is. */
+    /** A process of this upgrade ended before it moved; if it was listed as held, it no longer is. */
     synchronized void failed(Pid pid) {
-        held.removeIf(h -> h.pid().equals(pid));
+        held.remove(pid);
         failed++;
+        current = null;
     }
 
     synchronized void converted(long n) {
         converted += n;
+        current = null;
     }
 
-    synchronized UpgradeReport report(String toVersion) {
-        long total = System.nanoTime() - startNanos;
-        return new UpgradeReport(behaviour, fromVersion, toVersion, started, migrated, held, failed,
-                Duration.ofNanos(total), Duration.ofNanos(longestPause), converted);
+    /** The new version has taken the processes it could: the report as of now, for the history. */
+    synchronized UpgradeReport publish(Binding to) {
+        published = true;
+        toVersion = to.version;
+        toSerial = to.serial;
+        endNanos = System.nanoTime();
+        current = null;
+        return report();
+    }
+
+    /** Whether this upgrade was published and went to exactly {@code to} (not an equal version string). */
+    synchronized boolean publishedTo(Binding to) {
+        return published && toSerial == to.serial;
+    }
+
+    /** The report as of now; made again only after a change. */
+    synchronized UpgradeReport report() {
+        if (current != null) {
+            return current;
+        }
+        long end = published ? endNanos : System.nanoTime();
+        UpgradeReport r = new UpgradeReport(behaviour, fromVersion, toVersion, started, migrated,
+                held.values().stream().toList(), failed, Duration.ofNanos(end - startNanos),
+                Duration.ofNanos(longestPause), converted);
+        if (published) {
+            current = r;
+        }
+        return r;
     }
 }

@@ -14,6 +14,7 @@ import org.junit.Before;
 import org.junit.Test;
 
 import dev.molt.api.Behaviour;
+import dev.molt.api.ExitReason;
 import dev.molt.api.Pid;
 import dev.molt.api.ProcessContext;
 import dev.molt.api.ProcessStatus;
@@ -34,6 +35,10 @@ public class UpgradeTest {
     public record Total(long total, List<String> notes) {
     }
 
+    /** Blocks on the gate like a Gate, then throws. */
+    record CrashAfter(Echo.Gate gate) {
+    }
+
     /** v1: counts numbers; "get" replies; a Gate blocks; "version" replies "v1". */
     static final class V1 implements Behaviour<Count> {
         @Override
@@ -47,6 +52,11 @@ public class UpgradeTest {
                 g.entered().countDown();
                 g.release().await(30, TimeUnit.SECONDS);
                 return s;
+            }
+            if (m instanceof CrashAfter ca) {
+                ca.gate().entered().countDown();
+                ca.gate().release().await(30, TimeUnit.SECONDS);
+                throw new IllegalStateException("crashed after the gate");
             }
             if ("get".equals(m)) {
                 c.reply(s.count());
@@ -203,6 +213,28 @@ public class UpgradeTest {
         assertEquals(r.started(), updated.started());
         assertTrue(updated.total() + " after " + r.total(), updated.total().compareTo(r.total()) > 0);
         assertEquals(1, r.held().size());
+    }
+
+    @Test
+    public void aStuckHandlerThatCrashesInsteadOfReturningCountsAsFailedInItsUpgradesReport() throws Exception {
+        Binding v1 = rt.register("c", "1.0.0", new V1());
+        Pid stuck = rt.spawn("c", null);
+        Pid idle = rt.spawn("c", null);
+        Echo.Gate gate = new Echo.Gate();
+        rt.send(stuck, new CrashAfter(gate));
+        gate.awaitEntered();
+        var ended = rt.watch(stuck).toCompletableFuture();
+        rt.unregister(v1); // waits the 300 ms timeout, then reports the stuck one held
+        rt.register("c", "2.0.0", new V2());
+        UpgradeReport r = rt.upgradeHistory().get(0);
+        assertEquals(r.summary(), 1, r.held().size());
+        gate.open();
+        assertEquals(ExitReason.Kind.ERROR, ended.get(10, TimeUnit.SECONDS).kind());
+        UpgradeReport updated = rt.upgradeHistory().get(0);
+        assertEquals(updated.summary(), 1, updated.migrated());
+        assertEquals(updated.summary(), 1, updated.failed());
+        assertEquals(List.of(), updated.held());
+        assertEquals("v2", rt.call(idle, "version", WAIT));
     }
 
     @Test
