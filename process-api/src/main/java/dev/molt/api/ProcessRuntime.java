@@ -120,8 +120,8 @@ public interface ProcessRuntime {
     List<BehaviourInfo> behaviours();
 
     /**
-     * Completed upgrade reports, oldest first (a bounded history). An upgrade that left
-     * processes held has its report replaced when one of them moves late or ends (see
+     * Completed upgrade reports, oldest first (a bounded history), each as it stands now: a
+     * process an upgrade left held is counted there when it moves late or ends (see
      * {@link UpgradeReport}).
      */
     List<UpgradeReport> upgradeHistory();

@@ -9,10 +9,12 @@ import java.util.List;
  * moment the next version took its processes.
  *
  * <p>A report is a snapshot. The one {@link ProcessRuntime#upgrade} returns is taken when the
- * new version has taken the processes it could; in {@link ProcessRuntime#upgradeHistory()} the
- * report of an upgrade is replaced when a process it left held moves later to the same version
- * (its stuck handler returned) or ends: the process is then counted as migrated or failed and
- * no longer listed as held, and {@code total} and {@code longestPause} include it.
+ * new version has taken the processes it could. {@link ProcessRuntime#upgradeHistory()} reports
+ * each upgrade as it stands: a process it left held (a stuck handler, one busy at the switch, a
+ * failed import) that later moves to the version this upgrade went to, while that version is
+ * still registered, counts as migrated, with {@code total} and {@code longestPause} including
+ * it; one that ends counts as failed. Either way it is no longer listed as held. A held process
+ * that a later upgrade moves stays listed here, and is counted by that upgrade.
  *
  * @param behaviour   the behaviour's name
  * @param fromVersion the version that went away

@@ -59,8 +59,10 @@ public class MoltRuntime implements ProcessRuntime {
     private final AtomicLong refs = new AtomicLong();
     /** Loaders of withdrawn versions, to spot stale messages (weak: they must be collectable). */
     private final Map<ClassLoader, String> retired = new WeakHashMap<>();
-    /** Guarded by itself; waiters on it are woken when a report is added. */
-    /** The published upgrades, oldest first; their reports are read when the history is. */
+    /**
+     * The published upgrades, oldest first; their reports are made when the history is read.
+     * Guarded by itself; waiters on it are woken when an upgrade is added.
+     */
     private final Deque<Upgrade> history = new ArrayDeque<>();
     private final ScheduledThreadPoolExecutor timers;
     /** Replaced on reconfiguration; volatile so that schedulers see the new pool. */
@@ -283,6 +285,9 @@ public class MoltRuntime implements ProcessRuntime {
         }
         int busy = 0;
         for (Proc p : waiting) {
+            if (p.stateLost()) {
+                continue; // held where its export failed; no version can import it
+            }
             if (!acquire(p, deadline)) {
                 // A late adopt's record is never published: the process stays listed where it is
                 // (overwriting that would lose its place in a published report). Otherwise it is

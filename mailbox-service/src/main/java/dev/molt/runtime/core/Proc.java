@@ -415,8 +415,10 @@ final class Proc extends Mailbox implements ProcessContext {
             x.upgrade = null;
             status = ProcessStatus.RUNNING;
             clearBits(SUSPENDED);
-            synchronized (this) {
-                x.heldIn = null; // an earlier upgrade that listed it as held and is not rec keeps it listed
+            if (h != null) {
+                synchronized (this) {
+                    x.heldIn = null; // an earlier upgrade that listed it as held and is not rec keeps it listed
+                }
             }
             // Counted before the process is released, so whoever it answers next reads the
             // updated history.
@@ -498,25 +500,23 @@ final class Proc extends Mailbox implements ProcessContext {
         }
         List<Object> ws;
         Side x;
-        Upgrade heldIn;
         synchronized (this) {
             x = side();
+            // Counted in one upgrade, before anyone can see the process gone: the one whose
+            // report lists it as held (never older than the one it was exported in: a held
+            // process is exported again only after an import that cleared heldIn), else the one
+            // it is part of. An earlier upgrade that listed it keeps listing it, as when it moves.
+            Upgrade counted = x.heldIn != null ? x.heldIn : x.upgrade;
+            if (counted != null) {
+                counted.failed(pid);
+            }
+            x.heldIn = null;
+            x.upgrade = null;
             setBits(EXITED);
             x.exitReason = reason;
             ws = x.watchers;
             x.watchers = null;
-            heldIn = x.heldIn;
-            x.heldIn = null;
         }
-        // Counted before anyone can see the process gone: an upgrade it was part of, and the
-        // one whose report listed it as held (the same one, or an earlier one).
-        if (x.upgrade != null) {
-            x.upgrade.failed(pid);
-        }
-        if (heldIn != null && heldIn != x.upgrade) {
-            heldIn.failed(pid);
-        }
-        x.upgrade = null;
         status = ProcessStatus.EXITED;
         slot.rt.deregister(this);
         Object m;

@@ -3,6 +3,7 @@ package dev.molt.runtime.core;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.molt.api.Pid;
@@ -103,7 +104,7 @@ final class Upgrade {
         }
         long end = published ? endNanos : System.nanoTime();
         UpgradeReport r = new UpgradeReport(behaviour, fromVersion, toVersion, started, migrated,
-                held.values().stream().toList(), failed, Duration.ofNanos(end - startNanos),
+                List.copyOf(held.values()), failed, Duration.ofNanos(end - startNanos),
                 Duration.ofNanos(longestPause), converted);
         if (published) {
             current = r;

@@ -238,6 +238,33 @@ public class UpgradeTest {
     }
 
     @Test
+    public void aProcessHeldByTwoUpgradesInTurnThatEndsCountsAsFailedOnlyInTheLatest() throws Exception {
+        Binding v1 = rt.register("c", "1.0.0", new V1());
+        Pid p = rt.spawn("c", null);
+        assertEquals(0L, rt.call(p, "get", WAIT));
+        V2 broken = new V2();
+        broken.broken = true;
+        rt.unregister(v1);
+        Binding b2 = rt.register("c", "2.0.0", broken);
+        rt.unregister(b2);
+        rt.register("c", "2.0.1", broken); // imports the kept state again, and fails again
+        List<UpgradeReport> h = rt.upgradeHistory();
+        assertEquals(2, h.size());
+        assertEquals(1, h.get(0).held().size());
+        assertEquals(1, h.get(1).held().size());
+        var ended = rt.watch(p).toCompletableFuture();
+        assertTrue(rt.kill(p, "given up"));
+        ended.get(10, TimeUnit.SECONDS);
+        h = rt.upgradeHistory();
+        // The first upgrade keeps listing it, as it would had the second moved it; the second,
+        // which held it last, counts it failed.
+        assertEquals(h.get(0).summary(), 1, h.get(0).held().size());
+        assertEquals(h.get(0).summary(), 0, h.get(0).failed());
+        assertEquals(h.get(1).summary(), 0, h.get(1).held().size());
+        assertEquals(h.get(1).summary(), 1, h.get(1).failed());
+    }
+
+    @Test
     public void aHeldProcessThatEndsCountsAsFailedInItsUpgradesReport() throws Exception {
         Binding v1 = rt.register("c", "1.0.0", new V1());
         Pid p = rt.spawn("c", null);
