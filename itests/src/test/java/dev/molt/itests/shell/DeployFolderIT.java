@@ -49,15 +49,13 @@ public class DeployFolderIT extends ShellTestSupport {
 
     /** Replaces deploy/counter.jar in one step, so FileInstall never sees half a jar. */
     private static void put(String jarUrl) throws Exception {
-        Path staged = Files.createTempFile(DEPLOY.getParent(), "counter", ".jar");
-        Files.copy(new File(URI.create(jarUrl)).toPath(), staged, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(staged, DEPLOY.resolve("counter.jar"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        put("counter.jar", Files.readAllBytes(new File(URI.create(jarUrl)).toPath()));
     }
 
-    /** Writes deploy/{@code name} in one step. */
-    private static void putText(String name, String text) throws Exception {
+    /** Writes deploy/{@code name} in one step: staged beside the folder, then moved in. */
+    private static void put(String name, byte[] content) throws Exception {
         Path staged = Files.createTempFile(DEPLOY.getParent(), "staged", ".tmp");
-        Files.writeString(staged, text);
+        Files.write(staged, content);
         Files.move(staged, DEPLOY.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -65,7 +63,8 @@ public class DeployFolderIT extends ShellTestSupport {
     @Test
     public void aCfgFileInDeploySetsTheRuntime() throws Exception {
         awaitBehaviour("counter", "1.0.0");
-        putText("dev.molt.runtime.cfg", "# kept: the last upgrade report only\nhistorySize=1\nupgradeTimeoutMillis=4321\n");
+        put("dev.molt.runtime.cfg", "# kept: the last upgrade report only\nhistorySize=1\nupgradeTimeoutMillis=4321\n"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         await("the runtime to take the settings of deploy/dev.molt.runtime.cfg", () -> {
             ServiceReference<ProcessRuntime> ref = context.getServiceReference(ProcessRuntime.class);
             return ref != null && "4321".equals(String.valueOf(ref.getProperty("upgradeTimeoutMillis")))

@@ -1,5 +1,7 @@
 package dev.molt.runtime.core;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 import dev.molt.api.Behaviour;
 
 /**
@@ -10,7 +12,7 @@ import dev.molt.api.Behaviour;
 public final class Binding {
 
     /** Numbers the bindings in the order they were made; no two are equal. */
-    private static final java.util.concurrent.atomic.AtomicLong SERIALS = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong SERIALS = new AtomicLong();
 
     final Slot slot;
     final String version;

@@ -533,7 +533,6 @@ final class Proc extends Mailbox implements ProcessContext {
         binding = null;
         stash = null;
         stashSize = 0;
-
         if (reason.isAbnormal() && reason.kind() == ExitReason.Kind.ERROR) {
             LOG.log(System.Logger.Level.WARNING, "process " + pid + " of " + slot.name + " ended: " + reason.detail());
         }

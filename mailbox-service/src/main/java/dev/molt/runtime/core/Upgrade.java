@@ -37,7 +37,6 @@ final class Upgrade {
     private long longestPause;
     private final Map<Pid, UpgradeReport.Held> held = new LinkedHashMap<>();
     /** Set by {@link #publish}: the version taken over (and its binding's serial), and the end so far. */
-    private boolean published;
     private String toVersion;
     private long toSerial;
     private long endNanos;
@@ -59,7 +58,7 @@ final class Upgrade {
         held.remove(pid);
         migrated++;
         longestPause = Math.max(longestPause, pauseNanos);
-        if (published) {
+        if (published()) {
             endNanos = System.nanoTime(); // a late move is the last resumption so far
         }
         current = null;
@@ -84,7 +83,6 @@ final class Upgrade {
 
     /** The new version has taken the processes it could: the report as of now, for the history. */
     synchronized UpgradeReport publish(Binding to) {
-        published = true;
         toVersion = to.version;
         toSerial = to.serial;
         endNanos = System.nanoTime();
@@ -94,7 +92,11 @@ final class Upgrade {
 
     /** Whether this upgrade was published and went to exactly {@code to} (not an equal version string). */
     synchronized boolean publishedTo(Binding to) {
-        return published && toSerial == to.serial;
+        return published() && toSerial == to.serial;
+    }
+
+    private boolean published() {
+        return toVersion != null; // a binding always has a version
     }
 
     /** The report as of now; made again only after a change. */
@@ -102,11 +104,11 @@ final class Upgrade {
         if (current != null) {
             return current;
         }
-        long end = published ? endNanos : System.nanoTime();
+        long end = published() ? endNanos : System.nanoTime();
         UpgradeReport r = new UpgradeReport(behaviour, fromVersion, toVersion, started, migrated,
                 List.copyOf(held.values()), failed, Duration.ofNanos(end - startNanos),
                 Duration.ofNanos(longestPause), converted);
-        if (published) {
+        if (published()) {
             current = r;
         }
         return r;
