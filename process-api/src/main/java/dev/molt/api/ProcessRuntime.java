@@ -33,6 +33,7 @@ public interface ProcessRuntime {
      * @param argument passed to {@code init}
      * @throws UnknownBehaviourException if no version of the behaviour is registered
      * @throws DuplicateNameException    if a live process holds {@code name}
+     * @throws InvalidNameException      if {@code name} breaks the naming rule (see {@link InvalidNameException})
      * @throws SpawnException            if {@code init} failed
      */
     Pid spawn(String behaviour, String name, Object argument);

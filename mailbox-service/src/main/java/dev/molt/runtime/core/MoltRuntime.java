@@ -27,6 +27,7 @@ import dev.molt.api.BehaviourInfo;
 import dev.molt.api.CallTimeoutException;
 import dev.molt.api.DuplicateNameException;
 import dev.molt.api.ExitReason;
+import dev.molt.api.InvalidNameException;
 import dev.molt.api.NoSuchProcessException;
 import dev.molt.api.Pid;
 import dev.molt.api.ProcessException;
@@ -50,7 +51,7 @@ import dev.molt.api.UpgradeReport;
 public class MoltRuntime implements ProcessRuntime {
 
     private static final System.Logger LOG = System.getLogger("dev.molt.runtime");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-]*");
+    private static final Pattern NAME = Pattern.compile("[\\p{L}_][\\p{L}\\p{N}_.\\-]*");
 
     private final ConcurrentHashMap<Pid, Proc> procs = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Proc> names = new ConcurrentHashMap<>();
@@ -136,11 +137,11 @@ public class MoltRuntime implements ProcessRuntime {
      * import) import their state into it now, on this thread.
      *
      * @param token kept for the host (the OSGi layer keeps the ServiceReference)
-     * @throws IllegalArgumentException if the name is not a valid behaviour name
+     * @throws InvalidNameException if the name is not a valid behaviour name
      */
     public Binding register(String name, String version, Behaviour<?> code, Object token) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("'" + name + "' is not a behaviour name: use letters, digits, '.', '-', '_'");
+            throw new InvalidNameException("'" + name + "' is not a behaviour name: start with a letter or '_', then letters, digits, '.', '-', '_'");
         }
         Slot slot = slots.computeIfAbsent(name, n -> new Slot(n, this));
         slot.lock.writeLock().lock();
@@ -435,7 +436,7 @@ public class MoltRuntime implements ProcessRuntime {
                     + ". Deploy a bundle that registers it");
         }
         if (name != null && !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("'" + name + "' is not a valid process name: start with a letter or '_',"
+            throw new InvalidNameException("'" + name + "' is not a valid process name: start with a letter or '_',"
                     + " then letters, digits, '.', '-', '_'");
         }
         slot.lock.readLock().lock();
