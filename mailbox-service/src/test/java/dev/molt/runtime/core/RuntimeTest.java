@@ -23,6 +23,7 @@ import dev.molt.api.Down;
 import dev.molt.api.DuplicateNameException;
 import dev.molt.api.ExitReason;
 import dev.molt.api.ExitSignal;
+import dev.molt.api.InvalidNameException;
 import dev.molt.api.NoSuchProcessException;
 import dev.molt.api.Pid;
 import dev.molt.api.ProcessExitedException;
@@ -223,7 +224,7 @@ public class RuntimeTest {
     }
 
     @Test
-    public void badInputGetsClearErrorsAndChangesNothing() {
+    public void badInputGetsClearErrorsAndChangesNothing() throws Exception {
         UnknownBehaviourException u = assertThrows(UnknownBehaviourException.class, () -> rt.spawn("nope", null));
         assertTrue(u.getMessage(), u.getMessage().contains("unknown behaviour 'nope'") && u.getMessage().contains("[echo]"));
         Pid p = rt.spawn("echo", "taken", null);
@@ -232,7 +233,13 @@ public class RuntimeTest {
         assertThrows(NoSuchProcessException.class, () -> rt.send("nobody", "x"));
         assertThrows(NoSuchProcessException.class, () -> rt.send(new Pid(999_999), "x"));
         assertThrows(NoSuchProcessException.class, () -> rt.resolve("<abc>"));
-        assertThrows(IllegalArgumentException.class, () -> rt.spawn("echo", "no spaces", null));
+        InvalidNameException n = assertThrows(InvalidNameException.class, () -> rt.spawn("echo", "no spaces", null));
+        assertTrue(n.getMessage(), n.getMessage().startsWith("'no spaces' is not a valid process name"));
+        Pid unicode = rt.spawn("echo", "zähler", null);
+        assertEquals("a process name may use letters of any script", "zähler", rt.info(unicode).orElseThrow().name());
+        CompletableFuture<ExitReason> gone = rt.watch(unicode).toCompletableFuture();
+        rt.kill(unicode, "done");
+        assertEquals(ExitReason.Kind.KILLED, gone.get(10, TimeUnit.SECONDS).kind());
         SpawnException s = assertThrows(SpawnException.class, () -> rt.spawn("echo", "failing", "fail"));
         assertTrue(s.getMessage(), s.getMessage().contains("init refused"));
         assertFalse(rt.whereis("failing").isPresent());
