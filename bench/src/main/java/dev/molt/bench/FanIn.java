@@ -5,7 +5,7 @@ import dev.molt.api.Pid;
 import dev.molt.api.ProcessContext;
 import dev.molt.bench.molt.MoltSupport;
 import dev.molt.bench.pekko.PekkoSupport;
-import dev.molt.runtime.core.MoltRuntime;
+import dev.molt.runtime.MoltRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

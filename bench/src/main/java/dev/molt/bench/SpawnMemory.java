@@ -4,7 +4,7 @@ import dev.molt.api.Behaviour;
 import dev.molt.api.ProcessContext;
 import dev.molt.bench.molt.MoltSupport;
 import dev.molt.bench.pekko.PekkoSupport;
-import dev.molt.runtime.core.MoltRuntime;
+import dev.molt.runtime.MoltRuntime;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -5,8 +5,8 @@ import dev.molt.api.Pid;
 import dev.molt.api.ProcessContext;
 import dev.molt.api.UpgradeReport;
 import dev.molt.bench.molt.MoltSupport;
-import dev.molt.runtime.core.Binding;
-import dev.molt.runtime.core.MoltRuntime;
+import dev.molt.runtime.code.BehaviourVersion;
+import dev.molt.runtime.MoltRuntime;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -187,7 +187,7 @@ public final class UpgradeCost {
         // upgrades take seconds, intermittently, in the first full run).
         HANDLED.reset();
         MoltRuntime runtime = MoltSupport.start();
-        Binding binding = MoltSupport.register(runtime, "upgraded", "1.0.0", new VersionA());
+        BehaviourVersion binding = MoltSupport.register(runtime, "upgraded", "1.0.0", new VersionA());
         Pid[] pids = new Pid[n];
         for (int i = 0; i < n; i++) {
             pids[i] = runtime.spawn("upgraded", null);

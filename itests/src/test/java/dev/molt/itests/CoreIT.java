@@ -79,7 +79,7 @@ public class CoreIT extends MoltTestSupport {
         runtime.send(p, "sleep:500");
         CallTimeoutException e = assertThrows(CallTimeoutException.class,
                 () -> runtime.call(p, "get", Duration.ofMillis(50)));
-        assertTrue(e.getMessage(), e.getMessage().startsWith("no reply from " + p + " to get within 50 ms"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("no reply from process " + p.id() + " to get within 50 ms"));
         // The process is fine; the next call gets its own reply.
         assertEquals(0L, call(p, "get"));
     }
@@ -105,7 +105,7 @@ public class CoreIT extends MoltTestSupport {
         assertEquals("unknown behaviour 'nope'; known: [counter]. Deploy a bundle that registers it", u.getMessage());
         Pid p = runtime.spawn("counter", "core-dup", null);
         DuplicateNameException d = assertThrows(DuplicateNameException.class, () -> runtime.spawn("counter", "core-dup", null));
-        assertEquals("the name 'core-dup' is taken by process " + p + "; choose another name or stop that process",
+        assertEquals("the name 'core-dup' is taken by process " + p.id() + "; choose another name or stop that process",
                 d.getMessage());
         NoSuchProcessException n = assertThrows(NoSuchProcessException.class, () -> runtime.send("nobody", 1));
         assertEquals("no live process is named 'nobody'; list live processes with proc:ps", n.getMessage());

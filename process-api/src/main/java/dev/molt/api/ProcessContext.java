@@ -3,6 +3,7 @@ package dev.molt.api;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -88,6 +89,19 @@ public interface ProcessContext {
 
     /** Whether exit signals from linked processes arrive as {@link ExitSignal} messages. */
     void trapExits(boolean trap);
+
+    /**
+     * Runs {@code work}, which may block (a lock, I/O, a sleep, a slow service), without stalling
+     * other processes: the handler's worker thread hands its place to another thread first, and
+     * takes it back afterwards. Returns what {@code work} returns and throws what it throws.
+     *
+     * <p>The runtime runs at most {@code maxThreads} threads (a setting, 256 by default), counting
+     * the ones blocked here. Past that bound, processes wait for a blocked handler to return, and the
+     * runtime logs it once. A handler that blocks without this method is found after some 20 ms by
+     * the runtime's watchdog, which does the same for it, later. A {@link ProcessRuntime#call} from a
+     * handler needs none of this: it is managed already.
+     */
+    <T> T blocking(Callable<T> work) throws Exception;
 
     /**
      * Converts a value to neutral data (see {@link Behaviour}): records and enums of any

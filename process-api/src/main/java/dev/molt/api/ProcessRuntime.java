@@ -150,4 +150,31 @@ public interface ProcessRuntime {
      * @throws UnknownBehaviourException if the behaviour has no earlier version to go back to
      */
     UpgradeReport rollback(String behaviour);
+
+    /**
+     * Upgrades the behaviour (a name, or the id of the bundle providing it) to the jar at
+     * {@code location} (a URL or a file path), in the mode {@code options} says.
+     *
+     * <p>Every mode reads the new jar first and refuses, before anything stops, an upgrade with no
+     * migration path: the new version may declare the versions it imports state from
+     * ({@code @MoltBehaviour(value = "counter", importsFrom = "[1.0,3.0)")}), and a running version
+     * outside that range is a one-line error naming both. Rolling and canary install the new
+     * version beside the old one (the same bundle symbolic name, another version).
+     *
+     * @return the report: complete for atomic and rolling, at the canary stage for a canary
+     * @throws UnknownBehaviourException if nothing provides the behaviour
+     * @throws ProcessException if the jar cannot be read, is another bundle, has no
+     *         migration path from a running version, or another upgrade of the behaviour is under way;
+     *         nothing is changed
+     */
+    UpgradeReport upgrade(String behaviour, String location, UpgradeOptions options);
+
+    /** Moves the rest of a canary's processes to the new version; the old version goes when empty. */
+    UpgradeReport promote(String behaviour);
+
+    /** Moves a canary's processes back to the old version and removes the new one. */
+    UpgradeReport abort(String behaviour);
+
+    /** The upgrade of {@code behaviour} under way (rolling, or stopped at its canary stage), if any. */
+    Optional<UpgradeReport> inProgress(String behaviour);
 }

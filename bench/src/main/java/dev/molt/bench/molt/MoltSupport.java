@@ -2,9 +2,9 @@ package dev.molt.bench.molt;
 
 import dev.molt.api.Behaviour;
 import dev.molt.bench.pekko.PekkoSupport;
-import dev.molt.runtime.core.Binding;
-import dev.molt.runtime.core.MoltRuntime;
-import dev.molt.runtime.core.RuntimeSettings;
+import dev.molt.runtime.code.BehaviourVersion;
+import dev.molt.runtime.MoltRuntime;
+import dev.molt.runtime.RuntimeSettings;
 
 /**
  * Starts Molt's runtime core without OSGi, configured like the Pekko side: as many workers as
@@ -27,12 +27,12 @@ public final class MoltSupport {
     }
 
     /** Makes {@code code} available as {@code version} of {@code behaviour}; returns its binding. */
-    public static Binding register(MoltRuntime runtime, String behaviour, String version, Behaviour<?> code) {
+    public static BehaviourVersion register(MoltRuntime runtime, String behaviour, String version, Behaviour<?> code) {
         return runtime.register(behaviour, version, code);
     }
 
     /** Withdraws a version registered by {@link #register}, as a service unregistration does. */
-    public static void unregister(MoltRuntime runtime, Binding binding) {
+    public static void unregister(MoltRuntime runtime, BehaviourVersion binding) {
         runtime.unregister(binding);
     }
 }

@@ -67,7 +67,7 @@ public class ShellWalkthroughIT extends ShellTestSupport {
 
         String report = shell.ok("proc:upgrade counter " + url("dev.molt.counter-v2"));
         assertTrue(report, Pattern.compile("^counter 1\\.0\\.0 -> 2\\.0\\.0: 3 migrated, 0 held, 0 failed, total [0-9.]+ ms, "
-                + "longest pause [0-9.]+ ms\n$").matcher(report).matches());
+                + "longest pause [0-9.]+ ms; defaulted State\\.history \\(3 processes\\)\n$").matcher(report).matches());
 
         ps = shell.ok("proc:ps");
         assertRow(ps, c1, "c1", "2.0.0", 4);

@@ -1,0 +1,440 @@
+package dev.molt.runtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import dev.molt.api.Behaviour;
+import dev.molt.api.BehaviourInfo;
+import dev.molt.api.ExitReason;
+import dev.molt.api.NoSuchProcessException;
+import dev.molt.api.Pid;
+import dev.molt.api.ProcessException;
+import dev.molt.api.ProcessInfo;
+import dev.molt.api.ProcessRuntime;
+import dev.molt.api.TimerRef;
+import dev.molt.api.UnknownBehaviourException;
+import dev.molt.api.UpgradeMode;
+import dev.molt.api.UpgradeOptions;
+import dev.molt.api.UpgradeReport;
+import dev.molt.runtime.code.BehaviourLine;
+import dev.molt.runtime.code.BehaviourVersion;
+import dev.molt.runtime.code.CodeRegistry;
+import dev.molt.runtime.process.Kernel;
+import dev.molt.runtime.process.Messaging;
+import dev.molt.runtime.process.Proc;
+import dev.molt.runtime.process.ProcessTable;
+import dev.molt.runtime.process.Spawner;
+import dev.molt.runtime.upgrade.CodeHost;
+import dev.molt.runtime.upgrade.UpgradeCoordinator;
+import dev.molt.runtime.upgrade.UpgradeHistory;
+import dev.molt.runtime.upgrade.UpgradeRecord;
+
+/**
+ * The runtime, without any framework: a thin facade that wires the parts and answers the
+ * {@link ProcessRuntime} contract. Versions come and go through {@link #register} and
+ * {@link #unregister}; the OSGi layer calls them from its service tracker, tests and benchmarks may
+ * call them directly. Where the parts live:
+ * <ul>
+ * <li>{@code dispatch} — the dispatcher that runs turns on a few threads, and its watchdog;</li>
+ * <li>{@code mailbox} — the queue and the status bits of one process;</li>
+ * <li>{@code process} — the process cell, its system messages, watchers, spawning, messaging and
+ * the process table;</li>
+ * <li>{@code code} — behaviour versions, the processes of each, the registry;</li>
+ * <li>{@code upgrade} — the coordinator, one process's move, records and history;</li>
+ * <li>{@code neutral} — neutral data, and how a version's code sees classes.</li>
+ * </ul>
+ *
+ * <p>Thread rule: everything public may be called from any thread.
+ */
+public class MoltRuntime implements ProcessRuntime {
+
+    private static final System.Logger LOG = System.getLogger("dev.molt.runtime");
+
+    private final Kernel kernel;
+    private final CodeRegistry registry;
+    private final Spawner spawner;
+    private final Messaging messaging;
+    private final UpgradeHistory history;
+    private final UpgradeCoordinator coordinator;
+    private volatile CodeHost host;
+    private volatile boolean shutdown;
+
+    public MoltRuntime(RuntimeSettings settings) {
+        this.kernel = new Kernel(settings);
+        this.registry = new CodeRegistry(kernel);
+        this.spawner = new Spawner(kernel);
+        this.messaging = new Messaging(kernel);
+        this.history = new UpgradeHistory(settings.historySize());
+        this.host = CodeHost.none(this::unregister);
+        this.coordinator = new UpgradeCoordinator(registry, kernel, history, () -> host);
+        kernel.runtime(this);
+        kernel.exitObserver(coordinator::exited);
+    }
+
+    /** Where code comes from: the OSGi layer sets itself here. */
+    public void host(CodeHost h) {
+        this.host = h;
+    }
+
+    /** Applies new settings: throughput and timeouts at once; a new worker count gets a new dispatcher. */
+    public void reconfigure(RuntimeSettings next) {
+        kernel.reconfigure(next);
+        history.limit(next.historySize());
+    }
+
+    public RuntimeSettings settings() {
+        return kernel.settings();
+    }
+
+    // ---- versions of behaviours ---------------------------------------------------------
+
+    /**
+     * Makes {@code version} of behaviour {@code name} available. If it serves (the newest),
+     * processes waiting for code (suspended, or held by an earlier failed import) import into it.
+     *
+     * @throws dev.molt.api.InvalidNameException if the name breaks the naming rule
+     */
+    public BehaviourVersion register(String name, String version, Behaviour<?> code, BehaviourVersion.Source source) {
+        BehaviourVersion v = registry.add(name, version, code, source);
+        kernel.noteLoader(code.getClass().getClassLoader(), version);
+        coordinator.registered(v);
+        return v;
+    }
+
+    /** As {@link #register(String, String, Behaviour, BehaviourVersion.Source)}, from no bundle. */
+    public BehaviourVersion register(String name, String version, Behaviour<?> code) {
+        return register(name, version, code, BehaviourVersion.Source.NONE);
+    }
+
+    /**
+     * Withdraws a version while its code is still loaded: every process of it exports at its next
+     * boundary, then moves to the version that serves now, or waits for the next (see
+     * {@link UpgradeCoordinator}).
+     */
+    public void unregister(BehaviourVersion v) {
+        if (!v.isWithdrawn()) {
+            coordinator.withdrawn(v);
+        }
+    }
+
+    // ---- processes ---------------------------------------------------------------------
+
+    private void checkOpen() {
+        if (shutdown) {
+            throw Spawner.shutDown();
+        }
+    }
+
+    @Override
+    public Pid spawn(String behaviour, String name, Object argument) {
+        checkOpen();
+        return spawner.spawn(registry.existing(behaviour), name, argument);
+    }
+
+    @Override
+    public void send(Pid to, Object message) {
+        messaging.send(to, message);
+    }
+
+    @Override
+    public void send(String name, Object message) {
+        send(resolve(name), message);
+    }
+
+    @Override
+    public Object call(Pid to, Object message, Duration timeout) {
+        return messaging.call(to, message, timeout);
+    }
+
+    @Override
+    public CompletionStage<Object> callAsync(Pid to, Object message, Duration timeout) {
+        return messaging.callAsync(to, message, timeout);
+    }
+
+    @Override
+    public TimerRef sendAfter(Pid to, Object message, Duration delay) {
+        return messaging.sendAfter(to, message, delay);
+    }
+
+    @Override
+    public Optional<Pid> whereis(String name) {
+        return kernel.table().named(name).map(Proc::pid);
+    }
+
+    @Override
+    public Pid resolve(String pidOrName) {
+        if (pidOrName == null || pidOrName.isBlank()) {
+            throw new NoSuchProcessException("no process given: name a pid (a number such as 3) or a registered name");
+        }
+        String t = pidOrName.strip();
+        if (t.startsWith("<") || Character.isDigit(t.charAt(0)) || t.startsWith("-")) {
+            Pid pid;
+            try {
+                pid = Pid.parse(t);
+            } catch (IllegalArgumentException e) {
+                throw new NoSuchProcessException(e.getMessage());
+            }
+            return kernel.table().existing(pid).pid();
+        }
+        return whereis(t).orElseThrow(() -> new NoSuchProcessException("no live process is named '" + t
+                + "'; list live processes with proc:ps"));
+    }
+
+    @Override
+    public CompletionStage<ExitReason> watch(Pid pid) {
+        return messaging.watch(pid);
+    }
+
+    @Override
+    public boolean stop(Pid pid) {
+        return messaging.stop(pid, ExitReason.SHUTDOWN);
+    }
+
+    @Override
+    public boolean kill(Pid pid, String reason) {
+        return messaging.kill(pid, ExitReason.killed(reason));
+    }
+
+    @Override
+    public List<ProcessInfo> processes() {
+        List<ProcessInfo> out = new ArrayList<>(kernel.table().size());
+        for (Proc p : kernel.table().all()) {
+            out.add(p.snapshot());
+        }
+        out.sort(Comparator.comparing(ProcessInfo::pid));
+        return out;
+    }
+
+    @Override
+    public Optional<ProcessInfo> info(Pid pid) {
+        Proc p = kernel.table().get(pid);
+        return p == null ? Optional.empty() : Optional.of(p.snapshot());
+    }
+
+    @Override
+    public CompletionStage<Object> state(Pid pid) {
+        return messaging.state(pid);
+    }
+
+    @Override
+    public List<BehaviourInfo> behaviours() {
+        List<BehaviourInfo> out = new ArrayList<>();
+        for (BehaviourLine line : registry.lines()) {
+            BehaviourVersion serving = line.serving();
+            List<String> versions = new ArrayList<>();
+            List<BehaviourInfo.VersionInfo> details = new ArrayList<>();
+            int total = 0;
+            for (BehaviourVersion v : line.versions()) {
+                int n = v.members().size();
+                total += n;
+                versions.add(v.version());
+                details.add(new BehaviourInfo.VersionInfo(v.version(), v.bundleId(), v.bundleLabel(), n, v == serving,
+                        !line.sameVersionAs(v).isEmpty()));
+            }
+            int waiting = line.waiting().size();
+            if (waiting > 0) {
+                total += waiting;
+                details.add(new BehaviourInfo.VersionInfo("waiting", -1, null, waiting, false, false));
+            }
+            out.add(new BehaviourInfo(line.name(), serving == null ? null : serving.version(), versions,
+                    serving == null ? -1 : serving.bundleId(), total, details));
+        }
+        out.sort(Comparator.comparing(BehaviourInfo::name));
+        return out;
+    }
+
+    @Override
+    public List<UpgradeReport> upgradeHistory() {
+        return history.reports();
+    }
+
+    // ---- upgrades ----------------------------------------------------------------------
+
+    @Override
+    public UpgradeReport upgrade(String behaviour, String location) {
+        return upgrade(behaviour, location, UpgradeOptions.atomic());
+    }
+
+    @Override
+    public UpgradeReport upgrade(String behaviour, String location, UpgradeOptions options) {
+        checkOpen();
+        BehaviourVersion current = findServing(behaviour);
+        CodeHost h = host;
+        CodeHost.Jar jar = h.read(location);
+        try {
+            String bsn = h.symbolicName(current);
+            if (bsn != null && !bsn.equals(jar.symbolicName())) {
+                throw new ProcessException(location + " is bundle " + jar.symbolicName() + ", not " + bsn + " which provides "
+                        + current.name() + "; give a jar of the same bundle");
+            }
+            CodeHost.Declared declared = declared(jar, current.name());
+            coordinator.checkPath(current.line(), jar.version(), declared == null ? null : declared.importsFrom());
+            if (options.mode() == UpgradeMode.ATOMIC) {
+                return atomically(current.line(), () -> h.update(current, jar));
+            }
+            return beside(current, jar, options);
+        } finally {
+            h.discard(jar);
+        }
+    }
+
+    private static CodeHost.Declared declared(CodeHost.Jar jar, String behaviour) {
+        if (jar.behaviours().isEmpty()) {
+            return null; // built without the capability (an older bnd, or written by hand): nothing to check
+        }
+        for (CodeHost.Declared d : jar.behaviours()) {
+            if (d.name().equals(behaviour)) {
+                return d;
+            }
+        }
+        List<String> names = jar.behaviours().stream().map(CodeHost.Declared::name).toList();
+        throw new ProcessException(jar.location() + " provides " + names + ", not " + behaviour
+                + "; give a jar of " + behaviour);
+    }
+
+    /** Rolling or canary: installs the jar beside the running bundle, then moves processes over. */
+    private UpgradeReport beside(BehaviourVersion current, CodeHost.Jar jar, UpgradeOptions options) {
+        BehaviourLine line = current.line();
+        if (jar.version().equals(current.version())) {
+            throw new ProcessException(current + " is running already; a " + options.mode().name().toLowerCase()
+                    + " upgrade needs another version (reload it with plain proc:upgrade)");
+        }
+        if (line.find(jar.version()) != null) {
+            throw new ProcessException(line.name() + " " + jar.version() + " is registered already; upgrade to another version");
+        }
+        CodeHost h = host;
+        h.installBeside(current, jar);
+        BehaviourVersion to;
+        try {
+            to = line.awaitRegistered(jar.version(), System.nanoTime() + h.registrationTimeout().toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProcessException("interrupted while waiting for " + line.name() + " " + jar.version() + " to register");
+        }
+        if (to == null) {
+            throw new ProcessException(jar.location() + " was installed beside " + current + ", but its behaviour did"
+                    + " not register in time; check the bundle's log (is its component satisfied?)");
+        }
+        return coordinator.roll(current, to, options).report();
+    }
+
+    /** Moves {@code from}'s processes to {@code to}, both registered here (without a framework: tests, benchmarks). */
+    public UpgradeReport roll(String behaviour, String fromVersion, String toVersion, UpgradeOptions options) {
+        BehaviourLine line = registry.existing(behaviour);
+        BehaviourVersion from = line.find(fromVersion);
+        BehaviourVersion to = line.find(toVersion);
+        if (from == null || to == null) {
+            throw new UnknownBehaviourException(behaviour + " has no registered version " + (from == null ? fromVersion : toVersion)
+                    + "; registered: " + line.versions());
+        }
+        return coordinator.roll(from, to, options).report();
+    }
+
+    @Override
+    public UpgradeReport promote(String behaviour) {
+        return coordinator.promote(registry.existing(behaviour)).report();
+    }
+
+    @Override
+    public UpgradeReport abort(String behaviour) {
+        return coordinator.abort(registry.existing(behaviour), "aborted by an operator").report();
+    }
+
+    @Override
+    public Optional<UpgradeReport> inProgress(String behaviour) {
+        BehaviourLine line = registry.line(behaviour);
+        return line == null ? Optional.empty() : coordinator.inProgress(line);
+    }
+
+    @Override
+    public UpgradeReport rollback(String behaviour) {
+        BehaviourLine line = registry.existing(behaviour);
+        BehaviourVersion current = line.serving();
+        if (current == null) {
+            throw new UnknownBehaviourException("behaviour '" + behaviour + "' has no version running to roll back from;"
+                    + " start its bundle first");
+        }
+        String previous = line.previouslyServed();
+        if (previous == null) {
+            throw new UnknownBehaviourException("behaviour '" + behaviour + "' has no earlier version to roll back to"
+                    + " (only " + current.version() + " has run)");
+        }
+        return atomically(line, () -> host.rollback(current, previous));
+    }
+
+    /** Runs a framework change that withdraws and registers a version, and waits for its report. */
+    private UpgradeReport atomically(BehaviourLine line, Runnable change) {
+        long before = coordinator.recordCount(line);
+        change.run();
+        long deadline = System.nanoTime() + settings().upgradeTimeout().toNanos() * 2 + TimeUnit.SECONDS.toNanos(10);
+        try {
+            UpgradeRecord r = coordinator.awaitRecordAfter(line, before, deadline);
+            if (r == null || !r.awaitSettled(deadline)) {
+                throw new ProcessException("the bundle of '" + line.name() + "' was updated but no new version took its"
+                        + " processes in time; check the bundle's log (is its component satisfied?)");
+            }
+            return r.report();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProcessException("interrupted while waiting for the upgrade of " + line.name());
+        }
+    }
+
+    private BehaviourVersion findServing(String behaviourOrBundle) {
+        if (behaviourOrBundle == null || behaviourOrBundle.isBlank()) {
+            throw new UnknownBehaviourException("no behaviour given: name a behaviour or a bundle id");
+        }
+        String key = behaviourOrBundle.strip();
+        BehaviourLine line = registry.line(key);
+        if (line != null && line.serving() != null) {
+            return line.serving();
+        }
+        if (key.chars().allMatch(Character::isDigit)) {
+            long id = Long.parseLong(key);
+            for (BehaviourLine l : registry.lines()) {
+                BehaviourVersion s = l.serving();
+                if (s != null && s.bundleId() == id) {
+                    return s;
+                }
+            }
+            throw new UnknownBehaviourException("bundle " + id + " provides no running behaviour; see proc:ps or lb");
+        }
+        throw new UnknownBehaviourException("no running behaviour '" + key + "'; known: " + registry.known());
+    }
+
+    // ---- life --------------------------------------------------------------------------
+
+    /** Stops every process (terminate runs where code is bound), then the threads. */
+    public void shutdown() {
+        shutdown = true;
+        ProcessTable table = kernel.table();
+        List<CompletableFuture<?>> exits = new ArrayList<>();
+        for (Proc p : table.snapshot()) {
+            exits.add(watch(p.pid()).toCompletableFuture());
+            messaging.stop(p.pid(), ExitReason.SHUTDOWN);
+        }
+        try {
+            CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "some processes had not ended 5 s after shutdown began");
+        }
+        coordinator.shutdown();
+        kernel.dispatcher().shutdown();
+        kernel.timers().shutdownNow();
+        try {
+            kernel.dispatcher().awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,286 @@
+package dev.molt.runtime.mailbox;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+
+import dev.molt.runtime.dispatch.Dispatcher;
+
+/**
+ * A process's mailbox and its scheduling status; the process cell (a subclass) adds what runs the
+ * messages. {@code M} is the type of the system messages.
+ *
+ * <h2>Thread rules</h2>
+ * <ul>
+ * <li>Producers (any thread) call {@link #enqueue} and {@link #enqueueSystem}.</li>
+ * <li>The <em>owner</em> is the one thread that set the {@link #SCHEDULED} bit, by
+ * {@link #trySchedule} (then the owner is the worker thread running {@link #run}) or by
+ * {@link #tryAcquire} (a spawner running {@code init}, or a caller running an idle callee's turn
+ * inline). Only the owner
+ * polls the queues, touches {@link #stash}, and reads or writes the process's state. The owner
+ * gives the bit up with {@link #release}, which reschedules if work arrived meanwhile.</li>
+ * </ul>
+ *
+ * <h2>Memory ordering</h2>
+ * The bit is taken and given up with compare-and-set, which is a full fence: everything the
+ * previous owner wrote happens-before what the next owner reads. A producer's {@code offer}
+ * (a CAS in the queue) comes before its CAS on {@code ctl}; the owner's release CAS comes
+ * before its emptiness re-check. Both sides order a write before a read with sequentially
+ * consistent operations, so at least one of them sees the other: a message is never left in an
+ * unscheduled mailbox (the lost-wakeup case).
+ *
+ * <h2>Why these queues</h2>
+ * User messages use the JDK's lock-free {@link ConcurrentLinkedQueue} (Michael-Scott; many
+ * producers, here one consumer): an empty one costs 48 bytes, where the padded JCTools MPSC
+ * queues cost hundreds per instance and a million idle processes must fit in well under 1 GiB.
+ * System messages are rare and get their queue on first use.
+ */
+public abstract class Mailbox<M> implements Runnable {
+
+    /** Owned: some thread runs, or is about to run, this process. */
+    public static final int SCHEDULED = 1;
+    /** No user message may be handled: the code is being replaced, absent, or the process is held. */
+    public static final int SUSPENDED = 2;
+    /** The process has ended; nothing is scheduled for user messages any more. */
+    public static final int EXITED = 4;
+
+    private static final VarHandle CTL;
+    private static final VarHandle SYSTEM;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            CTL = l.findVarHandle(Mailbox.class, "ctl", int.class);
+            SYSTEM = l.findVarHandle(Mailbox.class, "system", ConcurrentLinkedQueue.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Status bits; every change is a CAS (see the class comment). */
+    private volatile int ctl;
+    private final ConcurrentLinkedQueue<Object> user = new ConcurrentLinkedQueue<>();
+    /** Created on first use by a CAS from null, so racing producers agree on one queue. */
+    private volatile ConcurrentLinkedQueue<M> system;
+    /**
+     * Owner only: messages taken out of {@link #user} ahead of the rest (queued messages
+     * converted during an upgrade). Everything in it was enqueued before anything still in
+     * {@link #user}, so taking from it first keeps the order.
+     */
+    protected ArrayDeque<Object> stash;
+    /** What {@link #stashAll} returns when nothing is queued; never written to. */
+    private static final ArrayDeque<Object> EMPTY = new ArrayDeque<>(0);
+
+    /** The stash's size as the owner last wrote it (volatile: listings read it from other threads). */
+    protected volatile int stashSize;
+
+    /** The dispatcher that runs this process's turns. */
+    protected abstract Dispatcher dispatcher();
+
+    // ---- producers -------------------------------------------------------------------
+
+    /** Queues a user message; schedules the process unless it is suspended or has ended. */
+    public final void enqueue(Object message) {
+        user.offer(message);
+        trySchedule(false);
+    }
+
+    /**
+     * Queues a user message without scheduling: for a caller that will try to run the process
+     * itself ({@link #tryAcquire}) and schedules it otherwise ({@link #trySchedule}).
+     */
+    public final void offer(Object message) {
+        user.offer(message);
+    }
+
+    /**
+     * Takes back a message no one has taken yet; true if it was still queued. For a caller that
+     * raced an exit: if the exit's final drain missed its call, nobody else will answer it.
+     */
+    public final boolean withdraw(Object message) {
+        return user.remove(message);
+    }
+
+    /** Queues a system message; it is handled before any user message, even while suspended. */
+    public final void enqueueSystem(M message) {
+        ConcurrentLinkedQueue<M> q = system;
+        if (q == null) {
+            ConcurrentLinkedQueue<M> fresh = new ConcurrentLinkedQueue<>();
+            // CAS from null: the loser uses the winner's queue (the read after is volatile).
+            q = SYSTEM.compareAndSet(this, null, fresh) ? fresh : system;
+        }
+        q.offer(message);
+        trySchedule(true);
+    }
+
+    // ---- ownership -------------------------------------------------------------------
+
+    /**
+     * Takes ownership and hands the process to the dispatcher. User work needs the process to be
+     * neither suspended nor ended; system work only needs it unowned.
+     */
+    public final boolean trySchedule(boolean forSystem) {
+        return trySchedule(forSystem, false);
+    }
+
+    /** @param last after everything queued now (a process that used its whole turn) */
+    private boolean trySchedule(boolean forSystem, boolean last) {
+        for (;;) {
+            int c = ctl;
+            if ((c & SCHEDULED) != 0) {
+                return false;
+            }
+            if (!forSystem && (c & (SUSPENDED | EXITED)) != 0) {
+                return false;
+            }
+            if (CTL.compareAndSet(this, c, c | SCHEDULED)) {
+                Dispatcher d = dispatcher();
+                try {
+                    submit(d, last);
+                } catch (RejectedExecutionException rejected) {
+                    Dispatcher now = dispatcher();
+                    if (now != d) {
+                        try {
+                            submit(now, last); // the dispatcher was replaced by a reconfiguration meanwhile
+                            return true;
+                        } catch (RejectedExecutionException again) {
+                            clearBits(SCHEDULED); // and that one is shut down too: nothing stays owned
+                            throw again;
+                        }
+                    }
+                    // Shut down: give ownership back so nothing is stuck owned.
+                    clearBits(SCHEDULED);
+                    throw rejected;
+                }
+                return true;
+            }
+        }
+    }
+
+    private void submit(Dispatcher d, boolean last) {
+        if (last) {
+            d.scheduleLast(this);
+        } else {
+            d.schedule(this);
+        }
+    }
+
+    /** Takes ownership without scheduling, if nobody owns the process: the caller runs it inline. */
+    public final boolean tryAcquire() {
+        for (;;) {
+            int c = ctl;
+            if ((c & SCHEDULED) != 0) {
+                return false;
+            }
+            if (CTL.compareAndSet(this, c, c | SCHEDULED)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives ownership up, and takes it again at once if work is waiting that may run. */
+    public final void release() {
+        release(false);
+    }
+
+    /**
+     * Gives ownership up; if work is waiting that may run, takes it again and schedules the process
+     * after what is queued now when {@code usedWholeTurn} (so a busy process never starves others),
+     * or next on this worker otherwise.
+     */
+    public final void release(boolean usedWholeTurn) {
+        // The stash is the owner's: read it before giving ownership up, never after.
+        boolean stashed = stash != null && !stash.isEmpty();
+        clearBits(SCHEDULED);
+        if (hasSystemMessages()) {
+            trySchedule(true, usedWholeTurn);
+        } else if (stashed || !user.isEmpty()) {
+            trySchedule(false, usedWholeTurn);
+        }
+    }
+
+    public final void setBits(int bits) {
+        for (;;) {
+            int c = ctl;
+            if (CTL.compareAndSet(this, c, c | bits)) {
+                return;
+            }
+        }
+    }
+
+    public final void clearBits(int bits) {
+        for (;;) {
+            int c = ctl;
+            if (CTL.compareAndSet(this, c, c & ~bits)) {
+                return;
+            }
+        }
+    }
+
+    public final boolean isSuspended() {
+        return (ctl & SUSPENDED) != 0;
+    }
+
+    public final boolean isExited() {
+        return (ctl & EXITED) != 0;
+    }
+
+    // ---- owner -----------------------------------------------------------------------
+
+    public final boolean hasSystemMessages() {
+        ConcurrentLinkedQueue<M> q = system;
+        return q != null && !q.isEmpty();
+    }
+
+    /** Owner only. */
+    public final M pollSystem() {
+        ConcurrentLinkedQueue<M> q = system;
+        return q == null ? null : q.poll();
+    }
+
+    /** Owner only: the next user message, the stash first. */
+    public final Object pollUser() {
+        Object m;
+        if (stash != null && (m = stash.poll()) != null) {
+            stashSize = stash.size();
+            if (stashSize == 0) {
+                stash = null;
+            }
+        } else {
+            m = user.poll();
+            if (m == null) {
+                return null;
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Owner only: moves every message queued so far into the stash, so that it can be
+     * converted in place. Messages that producers add meanwhile stay behind them in the queue.
+     */
+    public final ArrayDeque<Object> stashAll() {
+        if (stash == null) {
+            if (user.isEmpty()) {
+                return EMPTY; // most processes are idle: no deque for them
+            }
+            stash = new ArrayDeque<>();
+        }
+        Object m;
+        while ((m = user.poll()) != null) {
+            stash.add(m);
+        }
+        stashSize = stash.size();
+        return stash;
+    }
+
+    /**
+     * Messages waiting, for listings from any thread. Counted by walking the queue: a counter on
+     * the send path would be a second contended atomic per send, which cost fan-in dearly.
+     */
+    public final long depth() {
+        return user.size() + stashSize;
+    }
+}

@@ -1,0 +1,142 @@
+package dev.molt.runtime.process;
+
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.molt.api.ExitReason;
+import dev.molt.api.Pid;
+import dev.molt.api.ProcessRuntime;
+import dev.molt.runtime.RuntimeSettings;
+import dev.molt.runtime.code.BehaviourVersion;
+import dev.molt.runtime.dispatch.Dispatcher;
+
+/**
+ * What every process of one runtime shares: the process table, the dispatcher, the timers, the
+ * settings, and the runtime facade a behaviour reaches through its context.
+ *
+ * <p>Thread rule: any thread. The dispatcher and the settings are replaced as a whole by a
+ * reconfiguration; volatile, so that every process sees the new ones at its next use.
+ */
+public final class Kernel {
+
+    /** Told when a process ends (canary crash counting; supervision). */
+    public interface ExitObserver {
+        ExitObserver NONE = (p, version, reason) -> { };
+
+        /** @param version the version it ran when it ended, or null if it had none (suspended, held) */
+        void exited(Proc process, BehaviourVersion version, ExitReason reason);
+    }
+
+    private final ProcessTable table = new ProcessTable();
+    private final ScheduledThreadPoolExecutor timers;
+    private final AtomicLong refs = new AtomicLong();
+    private final ClassLoader apiLoader = Pid.class.getClassLoader();
+    /** Loaders of versions known to this runtime, to name the version a stray object came from (weak). */
+    private final Map<ClassLoader, String> loaderVersions = new WeakHashMap<>();
+    private volatile ProcessRuntime runtime;
+    private volatile Dispatcher dispatcher;
+    private volatile RuntimeSettings settings;
+    private volatile ExitObserver exitObserver = ExitObserver.NONE;
+
+    public Kernel(RuntimeSettings settings) {
+        this.settings = settings;
+        this.dispatcher = newDispatcher(settings);
+        ClassLoader own = Kernel.class.getClassLoader();
+        this.timers = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "molt-timer");
+            t.setDaemon(true);
+            t.setContextClassLoader(own); // as for the workers: never a behaviour's loader
+            return t;
+        });
+        timers.setRemoveOnCancelPolicy(true);
+    }
+
+    private static Dispatcher newDispatcher(RuntimeSettings s) {
+        return new Dispatcher("molt-worker", s.workers(), s.maxThreads());
+    }
+
+    /** Set once by the facade, before any process exists. */
+    public void runtime(ProcessRuntime facade) {
+        this.runtime = facade;
+    }
+
+    public ProcessRuntime runtime() {
+        return runtime;
+    }
+
+    public void exitObserver(ExitObserver observer) {
+        this.exitObserver = observer;
+    }
+
+    ExitObserver exitObserver() {
+        return exitObserver;
+    }
+
+    public ProcessTable table() {
+        return table;
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public RuntimeSettings settings() {
+        return settings;
+    }
+
+    public ScheduledThreadPoolExecutor timers() {
+        return timers;
+    }
+
+    public ClassLoader apiLoader() {
+        return apiLoader;
+    }
+
+    long nextRef() {
+        return refs.incrementAndGet();
+    }
+
+    /** Applies new settings; a new worker count or thread bound gets a new dispatcher. */
+    public void reconfigure(RuntimeSettings next) {
+        RuntimeSettings prev = settings;
+        settings = next;
+        if (next.workers() != prev.workers() || next.maxThreads() != prev.maxThreads()) {
+            Dispatcher old = dispatcher;
+            dispatcher = newDispatcher(next);
+            old.shutdown(); // what is queued there still runs
+        }
+    }
+
+    /** Remembers which version a loader's classes belong to (for naming the origin of a converted message). */
+    public void noteLoader(ClassLoader loader, String version) {
+        if (loader != null) {
+            synchronized (loaderVersions) {
+                loaderVersions.put(loader, version);
+            }
+        }
+    }
+
+    /** The version whose loader defined {@code c}, or null. */
+    String versionOf(Class<?> c) {
+        ClassLoader l = c.getClassLoader();
+        if (l == null) {
+            return null;
+        }
+        synchronized (loaderVersions) {
+            return loaderVersions.get(l);
+        }
+    }
+
+    /** Runs {@code task} with this runtime's loader as context loader, and puts the old one back. */
+    public static void withOwnContextLoader(Runnable task) {
+        Thread t = Thread.currentThread();
+        ClassLoader before = t.getContextClassLoader();
+        try {
+            task.run();
+        } finally {
+            t.setContextClassLoader(before);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.molt.runtime.process;
+
+import dev.molt.api.ExitReason;
+import dev.molt.api.Pid;
+import dev.molt.api.ProcessException;
+import dev.molt.api.SpawnException;
+import dev.molt.api.UnknownBehaviourException;
+import dev.molt.runtime.code.BehaviourLine;
+import dev.molt.runtime.code.BehaviourVersion;
+import dev.molt.runtime.code.CodeRegistry;
+
+/**
+ * Starts processes: binds a new process to the version its behaviour serves and runs {@code init}
+ * on the caller's thread.
+ *
+ * <p>Thread rule: any thread. A spawn racing the withdrawal of the version it chose either joins
+ * that version's set before the withdrawal closes it (and then moves with the others) or is
+ * refused by the closed set and binds to the next serving version: it is never left on code that
+ * went away.
+ */
+public final class Spawner {
+
+    private final Kernel kernel;
+
+    public Spawner(Kernel kernel) {
+        this.kernel = kernel;
+    }
+
+    /**
+     * @throws UnknownBehaviourException if the behaviour has no version registered now
+     * @throws dev.molt.api.InvalidNameException if the name breaks the naming rule
+     * @throws dev.molt.api.DuplicateNameException if a live process holds the name
+     * @throws SpawnException if {@code init} failed; no process remains
+     */
+    public Pid spawn(BehaviourLine line, String name, Object argument) {
+        if (name != null) {
+            CodeRegistry.checkProcessName(name);
+        }
+        ProcessTable table = kernel.table();
+        for (;;) {
+            BehaviourVersion v = line.serving();
+            if (v == null || v.code() == null) {
+                throw new UnknownBehaviourException("behaviour '" + line.name() + "' has no version registered right now"
+                        + " (its bundle is stopped or being updated); start it and try again");
+            }
+            Proc p = new Proc(table.nextPid(), name, line);
+            if (name != null) {
+                table.claimName(name, p);
+            }
+            p.tryAcquire(); // owned by this thread until init returns: sends queue, nothing runs
+            if (!p.bind(v)) {
+                // v is being withdrawn right now: bind to whatever serves next.
+                table.remove(p);
+                continue;
+            }
+            table.add(p);
+            init(p, v, argument);
+            return p.pid();
+        }
+    }
+
+    private static void init(Proc p, BehaviourVersion v, Object argument) {
+        try {
+            Object s = v.code().init(p, argument);
+            if (s == null) {
+                throw new IllegalStateException("init returned null");
+            }
+            p.state(s);
+        } catch (Throwable t) {
+            p.exit(ExitReason.error("init threw", t), Proc.Ending.KILL);
+            p.release(); // system messages sent meanwhile (a state query, say) get their answer
+            throw new SpawnException("init of " + p.line().name() + " " + v.version() + " failed: " + Texts.oneLine(t));
+        }
+        p.release();
+    }
+
+    /** For callers that must fail with the runtime's own words when it is shut down. */
+    public static ProcessException shutDown() {
+        return new ProcessException("the runtime is shut down");
+    }
+}

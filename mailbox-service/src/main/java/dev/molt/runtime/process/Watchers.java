@@ -1,0 +1,146 @@
+package dev.molt.runtime.process;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+import dev.molt.api.Down;
+import dev.molt.api.ExitReason;
+import dev.molt.api.MonitorRef;
+import dev.molt.api.Pid;
+
+/**
+ * Who is told when a process ends (monitors, links, external watches), whether it traps exits,
+ * a stop it asked for, and its exit reason: what few processes need, made on first use.
+ *
+ * <p>Thread rule: the watcher list and the exit reason are guarded by the process's monitor,
+ * because any thread may add a watcher; the exit takes them under the same monitor, so a watcher is
+ * either told of the exit or refused ({@code noproc}), never forgotten. {@link #stopRequest} and
+ * {@link #trapExits} are the owner's.
+ */
+final class Watchers {
+
+    private static final System.Logger LOG = System.getLogger("dev.molt.runtime");
+
+    /** A monitor: {@code watcher} gets a {@link Down} with {@code ref}. */
+    private record MonitorWatch(MonitorRef ref, Proc watcher) {
+    }
+
+    /** MonitorWatch, Proc (a link) or CompletableFuture (a watch); guarded by the process's monitor. */
+    private List<Object> list;
+    /** Written under the process's monitor by {@link #end}; volatile for readers without it. */
+    private volatile ExitReason exitReason;
+    /** Owner. */
+    ExitReason stopRequest;
+    /** Owner. */
+    boolean trapExits;
+
+    /** Any thread: adds a watcher to {@code p}; false if it has ended (the caller reports noproc). */
+    static boolean add(Proc p, Object w) {
+        Watchers ws = p.watchers();
+        synchronized (p) {
+            if (p.isExited()) {
+                return false;
+            }
+            if (ws.list == null) {
+                ws.list = new ArrayList<>(2);
+            }
+            ws.list.add(w);
+            return true;
+        }
+    }
+
+    static boolean remove(Proc p, Predicate<Object> which) {
+        Watchers ws = p.watchersIfAny();
+        if (ws == null) {
+            return false;
+        }
+        synchronized (p) {
+            return ws.list != null && ws.list.removeIf(which);
+        }
+    }
+
+    /** Owner, ending {@code p}: marks it exited and takes the watchers to tell, in one step. */
+    List<Object> end(Proc p, ExitReason reason) {
+        synchronized (p) {
+            p.setBits(Proc.EXITED);
+            exitReason = reason;
+            List<Object> ws = list;
+            list = null;
+            return ws;
+        }
+    }
+
+    ExitReason exitReason() {
+        return exitReason;
+    }
+
+    /** Tells every watcher taken by {@link #end} that {@code p} ended. */
+    static void tellAll(Proc p, List<Object> watchers, ExitReason reason) {
+        if (watchers == null) {
+            return;
+        }
+        for (Object w : watchers) {
+            try {
+                if (w instanceof MonitorWatch mw) {
+                    mw.watcher().enqueue(new Down(mw.ref(), p.pid(), reason));
+                } else if (w instanceof Proc linked) {
+                    linked.enqueueSystem(new SystemMessage.LinkExit(p.pid(), reason));
+                } else if (w instanceof CompletableFuture<?> f) {
+                    @SuppressWarnings("unchecked")
+                    CompletableFuture<ExitReason> fr = (CompletableFuture<ExitReason>) f;
+                    fr.complete(reason);
+                }
+            } catch (RuntimeException e) { // a dispatcher shut down meanwhile: the others are still told
+                LOG.log(System.Logger.Level.DEBUG, "could not tell " + w + " that " + p + " ended: " + e);
+            }
+        }
+    }
+
+    // ---- what the context offers ---------------------------------------------------------
+
+    static MonitorRef monitor(Proc p, Pid target) {
+        MonitorRef ref = new MonitorRef(p.kernel().nextRef(), target);
+        Proc t = p.kernel().table().get(target);
+        if (t == null || !add(t, new MonitorWatch(ref, p))) {
+            p.enqueue(new Down(ref, target, ExitReason.NOPROC));
+        }
+        return ref;
+    }
+
+    static void demonitor(Proc p, MonitorRef ref) {
+        Proc t = p.kernel().table().get(ref.target());
+        if (t != null) {
+            remove(t, w -> w instanceof MonitorWatch mw && mw.ref().equals(ref));
+        }
+    }
+
+    static void link(Proc p, Pid other) {
+        Proc o = p.kernel().table().get(other);
+        if (o == null || o == p || !add(o, p)) {
+            throw ProcessTable.notAlive(other);
+        }
+        add(p, o);
+    }
+
+    static void unlink(Proc p, Pid other) {
+        Proc o = p.kernel().table().get(other);
+        remove(p, w -> w == o);
+        if (o != null) {
+            remove(o, w -> w == p);
+        }
+    }
+
+    /** Owner of {@code p}: a linked process ended (Erlang's exit signal). */
+    static void linkedExited(Proc p, Pid from, ExitReason reason) {
+        boolean linked = remove(p, w -> w instanceof Proc q && q.pid().equals(from));
+        Watchers ws = p.watchersIfAny();
+        if (ws != null && ws.trapExits) {
+            p.enqueue(new dev.molt.api.ExitSignal(from, reason));
+        } else if (linked && reason.isAbnormal()) {
+            p.exit(new ExitReason(ExitReason.Kind.LINKED, "linked process " + from.id() + " ended: " + reason.summary()),
+                    Proc.Ending.STOP);
+        }
+    }
+}

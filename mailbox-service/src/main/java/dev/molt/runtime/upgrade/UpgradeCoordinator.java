@@ -1,0 +1,577 @@
+package dev.molt.runtime.upgrade;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import dev.molt.api.ExitReason;
+import dev.molt.api.ProcessException;
+import dev.molt.api.UpgradeMode;
+import dev.molt.api.UpgradeOptions;
+import dev.molt.api.UpgradeReport;
+import dev.molt.runtime.RuntimeSettings;
+import dev.molt.runtime.code.BehaviourLine;
+import dev.molt.runtime.code.BehaviourVersion;
+import dev.molt.runtime.code.CodeRegistry;
+import dev.molt.runtime.code.Member;
+import dev.molt.runtime.code.VersionRange;
+import dev.molt.runtime.dispatch.Dispatcher;
+import dev.molt.runtime.process.Kernel;
+import dev.molt.runtime.process.Proc;
+
+/**
+ * The upgrade: one component that decides which processes move where, hands each its step
+ * ({@link Migrations}), and waits on the record ({@link UpgradeRecord}); nothing it starts calls
+ * back into it. It holds no lock while it waits for a process, so spawns, sends, calls and listings
+ * never wait behind an upgrade.
+ *
+ * <h2>Modes</h2>
+ * <ul>
+ * <li><b>Atomic</b> ({@link #withdrawn}, {@link #registered}): the framework withdraws a version
+ * (an update, a refresh, a stop) while its code is still loaded; every process of it exports at its
+ * next boundary, on whichever worker runs it, all in parallel. The withdrawal waits for them, but
+ * not for a process that stays in one handler (it exports when the handler returns, with the code
+ * it runs), so one busy process never delays the others. Exported processes import as soon as a
+ * version serves (at once if another is registered; else when the next registers).</li>
+ * <li><b>Rolling</b> and <b>canary</b> ({@link #roll}, {@link #promote}, {@link #abort}): both
+ * versions are registered; a few processes at a time ({@code rollingBatch}) export and import in
+ * one step each, while the rest run on. A canary moves a subset and stops; too many crashes of
+ * the subset within the window abort it.</li>
+ * </ul>
+ *
+ * <p>Thread rule: {@link #withdrawn} and {@link #registered} run on the framework's event thread;
+ * {@link #roll}, {@link #promote} and {@link #abort} on their caller's (an automatic abort on the
+ * coordinator's own thread). Per behaviour, the state below is guarded by its {@link Line}'s monitor.
+ */
+public final class UpgradeCoordinator {
+
+    private static final System.Logger LOG = System.getLogger("dev.molt.runtime");
+    /** How long a turn must have run, twice in a row, before a withdrawal stops waiting for its process. */
+    private static final long BUSY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private final CodeRegistry registry;
+    private final Kernel kernel;
+    private final UpgradeHistory history;
+    private final Supplier<CodeHost> host;
+    private final ConcurrentHashMap<BehaviourLine, Line> lines = new ConcurrentHashMap<>();
+    private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "molt-upgrade");
+        t.setDaemon(true);
+        t.setContextClassLoader(UpgradeCoordinator.class.getClassLoader());
+        return t;
+    });
+
+    /** What is under way for one behaviour. Guarded by its own monitor. */
+    private static final class Line {
+        /** An atomic upgrade whose version went away, waiting for the next to register. */
+        UpgradeRecord pendingAtomic;
+        /** A rolling or canary upgrade under way (one at a time). */
+        UpgradeRecord rolling;
+        Canary canary;
+        /** The newest record and how many there were, for callers that wait for "the next report". */
+        UpgradeRecord latest;
+        long count;
+    }
+
+    /** A canary at its stage: the versions, and the crashes of its processes in the window. */
+    private static final class Canary {
+        final UpgradeRecord record;
+        final BehaviourVersion from;
+        final BehaviourVersion to;
+        final boolean keepOld;
+        final ArrayDeque<Long> crashTimes = new ArrayDeque<>();
+        final List<String> crashes = new ArrayList<>();
+        boolean aborting;
+
+        Canary(UpgradeRecord record, BehaviourVersion from, BehaviourVersion to, boolean keepOld) {
+            this.record = record;
+            this.from = from;
+            this.to = to;
+            this.keepOld = keepOld;
+        }
+    }
+
+    public UpgradeCoordinator(CodeRegistry registry, Kernel kernel, UpgradeHistory history, Supplier<CodeHost> host) {
+        this.registry = registry;
+        this.kernel = kernel;
+        this.history = history;
+        this.host = host;
+    }
+
+    private Line line(BehaviourLine l) {
+        return lines.computeIfAbsent(l, k -> new Line());
+    }
+
+    private RuntimeSettings settings() {
+        return kernel.settings();
+    }
+
+    /** Under {@code lu}'s monitor: a new record, in the history, and told to whoever waits for one. */
+    private UpgradeRecord begin(Line lu, BehaviourLine line, String from, UpgradeMode mode) {
+        UpgradeRecord r = new UpgradeRecord(line.name(), from, mode);
+        history.add(r);
+        lu.latest = r;
+        lu.count++;
+        lu.notifyAll();
+        return r;
+    }
+
+    // ---- atomic: the framework withdraws and registers versions ---------------------------
+
+    /**
+     * A version is going away while its code is still loaded (the framework's UNREGISTERING):
+     * every process of it exports at its next boundary; see the class comment for the wait.
+     */
+    public void withdrawn(BehaviourVersion v) {
+        BehaviourLine line = v.line();
+        boolean wasServing = line.serving() == v;
+        registry.remove(v);
+        List<Member> members = v.members().close(v::dispose);
+        BehaviourVersion target = line.serving();
+        Line lu = line(line);
+        UpgradeRecord rec;
+        synchronized (lu) {
+            if (lu.canary != null && lu.canary.to == v && !lu.canary.aborting) {
+                // The canary's new version went away under it (its bundle stopped): the canary is over.
+                lu.canary.record.aborted("aborted: version " + v.version() + " was withdrawn");
+                line.unpin();
+                lu.canary = null;
+                lu.rolling = null;
+            }
+            if (members.isEmpty() && !(wasServing && target == null)) {
+                return; // nothing ran it and something else serves: nobody waits for a report
+            }
+            rec = lu.pendingAtomic != null ? lu.pendingAtomic : begin(lu, line, v.version(), UpgradeMode.ATOMIC);
+            if (target == null) {
+                lu.pendingAtomic = rec;
+            }
+        }
+        List<Move> moves = new ArrayList<>(members.size());
+        for (Member m : members) {
+            Move mv = new Move(rec, v, null, (Proc) m, () -> { });
+            rec.add(mv);
+            moves.add(mv);
+        }
+        if (target != null) {
+            rec.target(target.version());
+        }
+        post(moves);
+        scheduleOverdue(rec);
+        awaitBoundaries(moves, target != null);
+    }
+
+    private void post(List<Move> moves) {
+        for (Move mv : moves) {
+            try {
+                mv.process.enqueueSystem(Migrations.exportTask(mv));
+            } catch (RejectedExecutionException shutDown) {
+                mv.record.ended(mv); // the runtime is stopping: the process goes with it
+            }
+        }
+    }
+
+    /**
+     * Waits until the moves have exported (and, with a version to go to, imported), except those
+     * whose process stays in one handler: those move when their handler returns. Bounded by the
+     * upgrade timeout.
+     */
+    private void awaitBoundaries(List<Move> moves, boolean andImports) {
+        long deadline = System.nanoTime() + settings().upgradeTimeout().toNanos();
+        Dispatcher d = kernel.dispatcher();
+        Map<Move, Long> seen = new HashMap<>();
+        long nextLook = System.nanoTime() + BUSY_NANOS;
+        List<Move> pending = moves;
+        UpgradeRecord rec = moves.isEmpty() ? null : moves.get(0).record;
+        try {
+            while (!pending.isEmpty() && System.nanoTime() < deadline) {
+                synchronized (rec) {
+                    pending = unfinished(pending, andImports);
+                }
+                if (pending.isEmpty()) {
+                    return;
+                }
+                if (System.nanoTime() >= nextLook) {
+                    boolean allBusy = true;
+                    for (Move m : pending) {
+                        long turn = d.turnRunning(m.process);
+                        Long before = seen.put(m, turn);
+                        allBusy &= turn >= 0 && before != null && before == turn;
+                    }
+                    if (allBusy) {
+                        return; // each is in one long handler: they move at their boundary
+                    }
+                    nextLook = System.nanoTime() + BUSY_NANOS;
+                }
+                rec.awaitChange(TimeUnit.MILLISECONDS.toNanos(2));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Under the record's monitor: the moves still waiting for their process's boundary (or import). */
+    private static List<Move> unfinished(List<Move> moves, boolean andImports) {
+        List<Move> out = new ArrayList<>();
+        for (Move m : moves) {
+            if (m.step == Move.Step.REQUESTED || (andImports && m.step == Move.Step.EXPORTED)) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    /** At the upgrade timeout, moves still waiting for a handler are reported held (they still move later). */
+    private void scheduleOverdue(UpgradeRecord rec) {
+        long ms = settings().upgradeTimeout().toMillis();
+        try {
+            kernel.timers().schedule(() -> Kernel.withOwnContextLoader(() -> {
+                for (Move m : rec.unsettledMoves()) {
+                    rec.overdue(m, "handler still running after " + ms + " ms (upgrade timeout); held until it"
+                            + " returns, then migrated with its queued messages");
+                }
+            }), ms, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException shutDown) {
+            // the runtime is stopping
+        }
+    }
+
+    /**
+     * A version registered (the framework's REGISTERED): if it serves, processes waiting for code
+     * (those of a withdrawn version, and held ones, retried) import into it.
+     */
+    public void registered(BehaviourVersion v) {
+        BehaviourLine line = v.line();
+        warnIfDuplicate(v);
+        Line lu = line(line);
+        UpgradeRecord rec;
+        synchronized (lu) {
+            rec = lu.pendingAtomic;
+            if (line.serving() != v) {
+                return; // registered beside a newer one (or pinned by a canary): nobody moves to it now
+            }
+            lu.pendingAtomic = null;
+        }
+        List<Member> waiting = line.waiting().snapshot();
+        UpgradeRecord counting = rec;
+        if (counting == null && !waiting.isEmpty()) {
+            synchronized (lu) {
+                counting = begin(lu, line, "held", UpgradeMode.ATOMIC);
+            }
+        }
+        if (counting != null) {
+            counting.target(v.version());
+        }
+        CountDownLatch imported = new CountDownLatch(waiting.size());
+        for (Member m : waiting) {
+            try {
+                ((Proc) m).enqueueSystem(Migrations.importTask(v, counting, imported::countDown));
+            } catch (RejectedExecutionException shutDown) {
+                return;
+            }
+        }
+        // The imports run on the workers, in parallel; the framework's thread (Bundle.update's
+        // caller) returns when they are done, so that an update returns with its processes moved.
+        try {
+            imported.await(settings().upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void warnIfDuplicate(BehaviourVersion v) {
+        List<BehaviourVersion> same = v.line().sameVersionAs(v);
+        if (!same.isEmpty()) {
+            BehaviourVersion serving = v.line().serving();
+            LOG.log(System.Logger.Level.WARNING, "behaviour " + v.name() + " " + v.version() + " is registered twice: by "
+                    + v.bundleLabel() + " and by " + same.get(0).bundleLabel() + "; "
+                    + (serving == null ? "neither" : serving.bundleLabel()) + " serves new processes. Stop one of them");
+        }
+    }
+
+    // ---- rolling and canary ---------------------------------------------------------------
+
+    /**
+     * Moves {@code from}'s processes to {@code to} (both registered) a few at a time; for a canary,
+     * only the selection, then stops. Runs on the caller's thread.
+     *
+     * @return the record: completed (rolling) or at its canary stage
+     */
+    public UpgradeRecord roll(BehaviourVersion from, BehaviourVersion to, UpgradeOptions options) {
+        BehaviourLine line = from.line();
+        if (to.line() != line || from == to) {
+            throw new ProcessException("a rolling upgrade goes between two versions of one behaviour");
+        }
+        Line lu = line(line);
+        UpgradeRecord rec;
+        List<Proc> all = procsOf(from);
+        List<Proc> chosen = options.mode() == UpgradeMode.CANARY ? CanarySelection.select(all, options.canary()) : all;
+        synchronized (lu) {
+            if (lu.rolling != null) {
+                throw new ProcessException("an upgrade of " + line.name() + " is under way (" + lu.rolling.report().summary()
+                        + "); wait for it, or promote or abort it");
+            }
+            rec = begin(lu, line, from.version(), options.mode());
+            rec.target(to.version());
+            lu.rolling = rec;
+            if (options.mode() == UpgradeMode.CANARY) {
+                rec.canaryStage(true);
+                line.pin(from); // new processes keep getting the old version while the canary runs
+                lu.canary = new Canary(rec, from, to, options.keepOld());
+            }
+        }
+        moveAll(rec, chosen, from, to);
+        if (options.mode() != UpgradeMode.CANARY) {
+            finish(lu, line, rec, from, options.keepOld());
+        }
+        return rec;
+    }
+
+    /** Moves the rest of the canary's old version to the new one, then retires the old one. */
+    public UpgradeRecord promote(BehaviourLine line) {
+        Line lu = line(line);
+        Canary c;
+        synchronized (lu) {
+            c = lu.canary;
+            if (c == null || c.aborting) {
+                throw new ProcessException("no canary of " + line.name() + " is waiting to be promoted; see proc:history");
+            }
+            lu.canary = null;
+            c.record.canaryStage(false);
+            line.unpin(); // new processes get the new version from now on
+        }
+        moveAll(c.record, procsOf(c.from), c.from, c.to);
+        finish(lu, line, c.record, c.from, c.keepOld);
+        return c.record;
+    }
+
+    /** Moves the canary's processes back to the old version, and retires the new one. */
+    public UpgradeRecord abort(BehaviourLine line, String why) {
+        Line lu = line(line);
+        Canary c;
+        synchronized (lu) {
+            c = lu.canary;
+            if (c == null || c.aborting) {
+                throw new ProcessException("no canary of " + line.name() + " is under way to abort; see proc:history");
+            }
+            c.aborting = true;
+        }
+        UpgradeRecord back;
+        synchronized (lu) {
+            back = begin(lu, line, c.to.version(), UpgradeMode.ROLLING);
+        }
+        back.target(c.from.version());
+        moveAll(back, procsOf(c.to), c.to, c.from);
+        String crashes = c.crashes.isEmpty() ? "" : "; canary crashes: " + String.join("; ", c.crashes);
+        c.record.aborted(why + crashes);
+        LOG.log(System.Logger.Level.WARNING, "canary of " + line.name() + " " + c.to.version() + " " + why + crashes
+                + "; its processes moved back to " + c.from.version());
+        synchronized (lu) {
+            lu.canary = null;
+            lu.rolling = null;
+            line.unpin();
+        }
+        host.get().retire(c.to);
+        return c.record;
+    }
+
+    private void finish(Line lu, BehaviourLine line, UpgradeRecord rec, BehaviourVersion from, boolean keepOld) {
+        synchronized (lu) {
+            if (lu.rolling == rec) {
+                lu.rolling = null;
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, rec.report().summary());
+        if (!keepOld) {
+            host.get().retire(from); // processes still in a long handler move atomically at its boundary
+        }
+    }
+
+    private static List<Proc> procsOf(BehaviourVersion v) {
+        List<Proc> out = new ArrayList<>();
+        for (Member m : v.members().snapshot()) {
+            out.add((Proc) m);
+        }
+        out.sort(Comparator.comparing(Proc::pid));
+        return out;
+    }
+
+    /**
+     * Moves {@code procs} from {@code from} to {@code to}, {@code rollingBatch} in flight at a time;
+     * a move still waiting for its process after the upgrade timeout is reported held (it moves when
+     * its handler returns) and no longer holds a slot.
+     */
+    private void moveAll(UpgradeRecord rec, List<Proc> procs, BehaviourVersion from, BehaviourVersion to) {
+        RuntimeSettings s = settings();
+        Semaphore slots = new Semaphore(s.rollingBatch());
+        long timeoutMs = s.upgradeTimeout().toMillis();
+        Set<Move> inFlight = ConcurrentHashMap.newKeySet();
+        try {
+            for (Proc p : procs) {
+                while (!slots.tryAcquire(timeoutMs, TimeUnit.MILLISECONDS)) {
+                    markOverdue(rec, inFlight, timeoutMs);
+                }
+                Move[] self = new Move[1];
+                Move mv = new Move(rec, from, to, p, () -> {
+                    inFlight.remove(self[0]);
+                    slots.release();
+                });
+                self[0] = mv;
+                inFlight.add(mv);
+                rec.add(mv);
+                post(List.of(mv));
+            }
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            while (!inFlight.isEmpty()) {
+                if (System.nanoTime() >= deadline) {
+                    markOverdue(rec, inFlight, timeoutMs);
+                    break;
+                }
+                rec.awaitChange(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProcessException("interrupted while moving processes of " + rec.behaviour());
+        }
+    }
+
+    private static void markOverdue(UpgradeRecord rec, Set<Move> inFlight, long timeoutMs) {
+        for (Move m : new LinkedHashSet<>(inFlight)) {
+            rec.overdue(m, "handler still running after " + timeoutMs + " ms (upgrade timeout); held until it returns,"
+                    + " then migrated with its queued messages");
+        }
+    }
+
+    // ---- canary crash watch ----------------------------------------------------------------
+
+    /** A process ended: a crash of a canary's process counts toward its automatic abort. */
+    public void exited(Proc p, BehaviourVersion version, ExitReason reason) {
+        if (version == null || !reason.isAbnormal() || reason.kind() == ExitReason.Kind.KILLED) {
+            return;
+        }
+        Line lu = lines.get(version.line());
+        if (lu == null) {
+            return;
+        }
+        RuntimeSettings s = settings();
+        String why;
+        synchronized (lu) {
+            Canary c = lu.canary;
+            if (c == null || c.to != version || c.aborting) {
+                return;
+            }
+            long now = System.nanoTime();
+            c.crashTimes.addLast(now);
+            c.crashes.add("process " + p.pid().id() + ": " + reason.summary());
+            long windowStart = now - s.canaryWindow().toNanos();
+            while (!c.crashTimes.isEmpty() && c.crashTimes.peekFirst() < windowStart) {
+                c.crashTimes.removeFirst();
+            }
+            if (c.crashTimes.size() < s.canaryMaxCrashes()) {
+                return;
+            }
+            why = "aborted automatically: " + c.crashTimes.size() + " crashes of canary processes within "
+                    + s.canaryWindow().toSeconds() + " s";
+        }
+        BehaviourLine line = version.line();
+        try {
+            background.execute(() -> {
+                try {
+                    abort(line, why);
+                } catch (ProcessException alreadyOver) {
+                    // promoted or aborted meanwhile
+                }
+            });
+        } catch (RejectedExecutionException shutDown) {
+            // the runtime is stopping
+        }
+    }
+
+    // ---- what is under way, what may run -------------------------------------------------
+
+    /** The rolling or canary upgrade of {@code line} under way, if any. */
+    public Optional<UpgradeReport> inProgress(BehaviourLine line) {
+        Line lu = lines.get(line);
+        if (lu == null) {
+            return Optional.empty();
+        }
+        synchronized (lu) {
+            UpgradeRecord r = lu.canary != null ? lu.canary.record : lu.rolling;
+            return r == null ? Optional.empty() : Optional.of(r.report());
+        }
+    }
+
+    /** How many records {@code line} has had: a caller notes it, changes code, then waits for the next. */
+    public long recordCount(BehaviourLine line) {
+        Line lu = line(line);
+        synchronized (lu) {
+            return lu.count;
+        }
+    }
+
+    /** The newest record of {@code line} once there are more than {@code count}; null after the deadline. */
+    public UpgradeRecord awaitRecordAfter(BehaviourLine line, long count, long deadlineNanos) throws InterruptedException {
+        Line lu = line(line);
+        synchronized (lu) {
+            while (lu.count <= count) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lu, left);
+            }
+            return lu.latest;
+        }
+    }
+
+    /**
+     * Refuses, before anything stops, a new version of {@code line} that declares it cannot import
+     * from a version processes run now (or wait with).
+     */
+    public void checkPath(BehaviourLine line, String newVersion, VersionRange importsFrom) {
+        if (importsFrom == null) {
+            return;
+        }
+        Map<String, Integer> running = new java.util.TreeMap<>();
+        for (BehaviourVersion v : line.versions()) {
+            int n = v.members().size();
+            if (n > 0) {
+                running.merge(v.version(), n, Integer::sum);
+            }
+        }
+        for (Member m : line.waiting().snapshot()) {
+            Proc.Migration mg = ((Proc) m).migration();
+            if (mg != null && mg.exportedFrom() != null) {
+                running.merge(mg.exportedFrom(), 1, Integer::sum);
+            }
+        }
+        List<String> outside = new ArrayList<>();
+        running.forEach((version, n) -> {
+            if (!importsFrom.includes(version)) {
+                outside.add(version + " (" + n + (n == 1 ? " process)" : " processes)"));
+            }
+        });
+        if (!outside.isEmpty()) {
+            throw new ProcessException("cannot upgrade " + line.name() + " to " + newVersion + ": it imports from "
+                    + importsFrom + ", but processes run " + String.join(", ", outside) + "; upgrade them to a version"
+                    + " in that range first, or deploy one that imports from them. Nothing was changed");
+        }
+    }
+
+    public void shutdown() {
+        background.shutdownNow();
+    }
+}

@@ -1,0 +1,273 @@
+package dev.molt.runtime.upgrade;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.molt.api.Pid;
+import dev.molt.api.UpgradeMode;
+import dev.molt.api.UpgradeReport;
+import dev.molt.runtime.neutral.MigrationNotes;
+
+/**
+ * The bookkeeping of one upgrade of one behaviour: its moves (one per process) and what became of
+ * each, and the report made from them. The history keeps records, not reports, so that a process
+ * this upgrade left held that moves or ends later is counted here, and the next read sees it.
+ *
+ * <p>Every step of every move is taken under this record's monitor (see {@link Move}): the
+ * process that moves, the coordinator that gives up waiting for it, and an exit that ends it each
+ * change the move and the counts in one step, so the report never lists a process twice. Leaf
+ * lock: nothing is called out while it is held, except {@link Move#onSettled}, which only releases
+ * a permit.
+ */
+public final class UpgradeRecord {
+
+    private final String behaviour;
+    private final String fromVersion;
+    private final UpgradeMode mode;
+    private final Instant started = Instant.now();
+    private final long startNanos = System.nanoTime();
+    private final MigrationNotes notes = new MigrationNotes();
+    // Guarded by this:
+    private String toVersion;
+    private UpgradeReport.Outcome outcome = UpgradeReport.Outcome.IN_PROGRESS;
+    /** Set by the canary before its subset moves: settling then stops at the canary stage. */
+    private boolean canaryStage;
+    private int processes;
+    private int migrated;
+    private int failed;
+    private long converted;
+    private long longestPause;
+    private long endNanos;
+    private String note;
+    private final Map<Pid, UpgradeReport.Held> held = new LinkedHashMap<>();
+    /** Moves not yet settled; dropped when the record completes. */
+    private List<Move> open = new ArrayList<>();
+    private int unsettled;
+    private UpgradeReport current;
+
+    UpgradeRecord(String behaviour, String fromVersion, UpgradeMode mode) {
+        this.behaviour = behaviour;
+        this.fromVersion = fromVersion;
+        this.mode = mode;
+    }
+
+    public String behaviour() {
+        return behaviour;
+    }
+
+    public String fromVersion() {
+        return fromVersion;
+    }
+
+    public UpgradeMode mode() {
+        return mode;
+    }
+
+    MigrationNotes notes() {
+        return notes;
+    }
+
+    // ---- steps of moves (see Move) -------------------------------------------------------
+
+    synchronized void add(Move m) {
+        if (open == null) {
+            open = new ArrayList<>();
+        }
+        open.add(m);
+        processes++;
+        unsettled++;
+        if (outcome != UpgradeReport.Outcome.ABORTED) {
+            outcome = UpgradeReport.Outcome.IN_PROGRESS;
+        }
+        current = null;
+    }
+
+    synchronized void exported(Move m, long convertedMessages) {
+        if (m.step == Move.Step.REQUESTED) {
+            m.step = Move.Step.EXPORTED;
+        }
+        converted += convertedMessages;
+        current = null;
+        notifyAll();
+    }
+
+    /** The process was no longer on the version this move was for (another move took it): not counted. */
+    synchronized void skipped(Move m) {
+        m.step = Move.Step.SKIPPED;
+        processes--;
+        settle(m);
+    }
+
+    synchronized void held(Move m, String reason) {
+        if (m.step != Move.Step.ENDED) {
+            m.step = Move.Step.HELD;
+            m.heldReason = reason;
+            held.put(m.process.pid(), new UpgradeReport.Held(m.process.pid(), m.process.name().orElse(null), reason));
+            settle(m);
+        }
+    }
+
+    /**
+     * The coordinator gave up waiting: listed held, still moving when its handler returns; the
+     * process shows as held meanwhile.
+     */
+    void overdue(Move m, String reason) {
+        synchronized (this) {
+            if (m.step != Move.Step.REQUESTED) {
+                return;
+            }
+            m.heldReason = reason;
+            held.put(m.process.pid(), new UpgradeReport.Held(m.process.pid(), m.process.name().orElse(null), reason));
+            settle(m);
+        }
+        if (m.process.showMigration(m)) {
+            synchronized (this) {
+                if (m.step == Move.Step.DONE || m.step == Move.Step.ENDED || m.step == Move.Step.SKIPPED) {
+                    m.process.unshowMigration(m); // it moved meanwhile: nothing to show
+                }
+            }
+        }
+    }
+
+    synchronized void migrated(Move m, long pauseNanos, MigrationNotes.OneProcess processNotes) {
+        m.step = Move.Step.DONE;
+        held.remove(m.process.pid());
+        migrated++;
+        longestPause = Math.max(longestPause, pauseNanos);
+        if (processNotes != null && !processNotes.isEmpty()) {
+            notes.add(processNotes);
+        }
+        if (outcome != UpgradeReport.Outcome.IN_PROGRESS) {
+            endNanos = System.nanoTime(); // a late move is the last resumption so far
+        }
+        settle(m);
+    }
+
+    synchronized void ended(Move m) {
+        if (m.step == Move.Step.DONE || m.step == Move.Step.ENDED || m.step == Move.Step.SKIPPED) {
+            return;
+        }
+        m.step = Move.Step.ENDED;
+        held.remove(m.process.pid());
+        failed++;
+        settle(m);
+    }
+
+    private void settle(Move m) {
+        current = null;
+        if (!m.settled) {
+            m.settled = true;
+            unsettled--;
+            m.onSettled.run();
+        }
+        completeIfDone();
+        notifyAll();
+    }
+
+    /** The version the processes go to is known (atomic: once it registered). */
+    synchronized void target(String version) {
+        if (toVersion == null) {
+            toVersion = version;
+        }
+        current = null;
+        completeIfDone();
+        notifyAll();
+    }
+
+    synchronized boolean hasTarget() {
+        return toVersion != null;
+    }
+
+    /** From now on settling stops at the canary stage. */
+    synchronized void canaryStage(boolean on) {
+        canaryStage = on;
+        current = null;
+    }
+
+    private void completeIfDone() {
+        if (unsettled == 0 && toVersion != null && outcome == UpgradeReport.Outcome.IN_PROGRESS) {
+            outcome = canaryStage ? UpgradeReport.Outcome.CANARY : UpgradeReport.Outcome.COMPLETED;
+            endNanos = System.nanoTime();
+            if (!canaryStage) {
+                open = null; // every move is settled; held ones are counted through their own reference
+            }
+        }
+    }
+
+    synchronized void aborted(String why) {
+        outcome = UpgradeReport.Outcome.ABORTED;
+        note = why;
+        endNanos = System.nanoTime();
+        current = null;
+        notifyAll();
+    }
+
+    synchronized boolean isSettled() {
+        return outcome != UpgradeReport.Outcome.IN_PROGRESS;
+    }
+
+    synchronized boolean isOpen() {
+        return outcome == UpgradeReport.Outcome.IN_PROGRESS || outcome == UpgradeReport.Outcome.CANARY;
+    }
+
+    synchronized UpgradeReport.Outcome outcome() {
+        return outcome;
+    }
+
+    /** Moves still unsettled, for the timeout's sweep and the withdrawal's wait. */
+    synchronized List<Move> unsettledMoves() {
+        List<Move> out = new ArrayList<>();
+        if (open != null) {
+            for (Move m : open) {
+                if (!m.settled) {
+                    out.add(m);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Waits until the record settles (completed, canary stage, aborted) or the deadline passes. */
+    public synchronized boolean awaitSettled(long deadlineNanos) throws InterruptedException {
+        while (!isSettled()) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
+    /** Waits up to {@code nanos} for any change (a move's step); for coordinators that poll. */
+    synchronized void awaitChange(long nanos) throws InterruptedException {
+        if (nanos > 0) {
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, nanos);
+        }
+    }
+
+    synchronized int unsettledCount() {
+        return unsettled;
+    }
+
+    /** The report as of now; made again only after a change. */
+    public synchronized UpgradeReport report() {
+        if (current != null) {
+            return current;
+        }
+        long end = outcome == UpgradeReport.Outcome.IN_PROGRESS ? System.nanoTime() : endNanos;
+        current = new UpgradeReport(behaviour, fromVersion, toVersion, started, migrated, List.copyOf(held.values()),
+                failed, Duration.ofNanos(end - startNanos), Duration.ofNanos(longestPause), converted, mode, outcome,
+                processes, notes.dropped(), notes.defaulted(), note);
+        if (outcome == UpgradeReport.Outcome.IN_PROGRESS) {
+            UpgradeReport r = current;
+            current = null; // time moves on while in progress
+            return r;
+        }
+        return current;
+    }
+}

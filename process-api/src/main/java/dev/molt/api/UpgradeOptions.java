@@ -1,0 +1,42 @@
+package dev.molt.api;
+
+/**
+ * How to run one upgrade.
+ *
+ * @param mode    atomic, rolling or canary
+ * @param canary  for {@link UpgradeMode#CANARY}: which processes move first, as {@code N%} of them,
+ *                a count {@code N}, or a glob on process names ({@code shard-1*}); null otherwise
+ * @param keepOld for rolling and canary: keep the old version's bundle installed once no process runs
+ *                it (by default it is uninstalled)
+ */
+public record UpgradeOptions(UpgradeMode mode, String canary, boolean keepOld) {
+
+    public UpgradeOptions {
+        if (mode == null) {
+            throw new IllegalArgumentException("an upgrade needs a mode: atomic, rolling or canary");
+        }
+        if ((mode == UpgradeMode.CANARY) != (canary != null)) {
+            throw new IllegalArgumentException(mode == UpgradeMode.CANARY
+                    ? "a canary upgrade needs a selection: N%, a count, or a name glob"
+                    : "only a canary upgrade takes a selection");
+        }
+    }
+
+    public static UpgradeOptions atomic() {
+        return new UpgradeOptions(UpgradeMode.ATOMIC, null, false);
+    }
+
+    public static UpgradeOptions rolling() {
+        return new UpgradeOptions(UpgradeMode.ROLLING, null, false);
+    }
+
+    /** @param selection {@code N%}, a count, or a glob on process names */
+    public static UpgradeOptions canary(String selection) {
+        return new UpgradeOptions(UpgradeMode.CANARY, selection, false);
+    }
+
+    /** The same, keeping the old version's bundle installed afterwards. */
+    public UpgradeOptions keepingOld() {
+        return new UpgradeOptions(mode, canary, true);
+    }
+}
