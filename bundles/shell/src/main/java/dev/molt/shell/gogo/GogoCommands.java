@@ -7,6 +7,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import dev.molt.api.ProcessRuntime;
+import dev.molt.shell.core.CommandHelp;
 import dev.molt.shell.core.CommandSyntax;
 import dev.molt.shell.core.Invocation;
 import dev.molt.shell.core.ShellCommands;
@@ -46,50 +47,50 @@ public final class GogoCommands {
         this.commands = new ShellCommands(runtime);
     }
 
-    @Descriptor("start a process of a behaviour and print its pid")
+    @Descriptor(CommandHelp.SPAWN)
     public void spawn(@Descriptor("<behaviour> [--name NAME] [arg]: the behaviour's name, a name to register the "
             + "process under, and a value for its init") Object... args) {
         run(CommandSyntax.SPAWN, args);
     }
 
-    @Descriptor("queue a message for a process")
+    @Descriptor(CommandHelp.SEND)
     public void send(@Descriptor("<pid|name> <message>: a pid typed bare (42) or quoted ('<42>'), or a name") Object... args) {
         run(CommandSyntax.SEND, args);
     }
 
-    @Descriptor("send a message as a call and print the reply")
+    @Descriptor(CommandHelp.CALL)
     public void call(@Descriptor("<pid|name> <message> [--timeout MS]: how long to wait for the reply, "
             + "in milliseconds (default 5000)") Object... args) {
         run(CommandSyntax.CALL, args);
     }
 
-    @Descriptor("list the live processes: id, name, behaviour, version, status, mailbox depth, messages handled")
+    @Descriptor(CommandHelp.PS)
     public void ps(@Descriptor("[behaviour]: only processes of this behaviour") Object... args) {
         run(CommandSyntax.PS, args);
     }
 
-    @Descriptor("show everything known about one process, its state included")
+    @Descriptor(CommandHelp.INFO)
     public void info(@Descriptor("<pid|name>") Object... args) {
         run(CommandSyntax.INFO, args);
     }
 
-    @Descriptor("end a process before its next message (terminate does not run, queued messages are dropped)")
+    @Descriptor(CommandHelp.KILL)
     public void kill(@Descriptor("<pid|name> [reason...] [--timeout MS]: how long to wait for a running handler "
             + "to return, in milliseconds (default 5000)") Object... args) {
         run(CommandSyntax.KILL, args);
     }
 
-    @Descriptor("update a behaviour's bundle from a jar, wait for its processes to migrate, print the report")
+    @Descriptor(CommandHelp.UPGRADE)
     public void upgrade(@Descriptor("<bundle-id|behaviour> <jar-url>") Object... args) {
         run(CommandSyntax.UPGRADE, args);
     }
 
-    @Descriptor("list past upgrades, oldest first")
+    @Descriptor(CommandHelp.HISTORY)
     public void history(Object... args) {
         run(CommandSyntax.HISTORY, args);
     }
 
-    @Descriptor("go back to the version a behaviour ran before its newest upgrade, print the report")
+    @Descriptor(CommandHelp.ROLLBACK)
     public void rollback(@Descriptor("<behaviour>") Object... args) {
         run(CommandSyntax.ROLLBACK, args);
     }
