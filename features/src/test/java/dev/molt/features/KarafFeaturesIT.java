@@ -1,6 +1,7 @@
 package dev.molt.features;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.maven;
@@ -18,8 +19,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivilegedActionException;
 import java.security.PrivilegedExceptionAction;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -28,16 +33,24 @@ import javax.security.auth.Subject;
 
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.apache.karaf.jaas.boot.principal.UserPrincipal;
+import org.apache.karaf.shell.api.console.Command;
+import org.apache.karaf.shell.api.console.CommandLine;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
+import org.apache.karaf.shell.support.parsing.DefaultParser;
+import org.junit.Rule;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.BundleWiring;
 
 /**
  * Installs the Molt features repository of this build into a real Apache Karaf and drives it
@@ -49,6 +62,7 @@ import org.osgi.framework.BundleContext;
  * the features, so it must not link to Molt's classes.
  */
 @RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class) // one Karaf for all the tests: each starts from what it needs
 public class KarafFeaturesIT {
 
     /** Read in the test JVM by {@link #config()}, and in Karaf's JVM, which gets it from there. */
@@ -66,12 +80,17 @@ public class KarafFeaturesIT {
     @Inject
     private SessionFactory sessions;
 
+    /** Every command and what it printed: kept in target/, shown only when a test fails. */
+    @Rule
+    public final KarafTranscript transcript = new KarafTranscript(System.getProperty("molt.karaf.transcript"));
+
     @Configuration
     public Option[] config() {
         String karaf = System.getProperty("karaf.version");
         String repo = System.getProperty("molt.karaf.repo");
         return options(
                 systemProperty("molt.version").value(VERSION),
+                systemProperty("molt.karaf.transcript").value(System.getProperty("molt.karaf.transcript")),
                 karafDistributionConfiguration()
                         .frameworkUrl(maven("org.apache.karaf", "apache-karaf").type("tar.gz").version(karaf))
                         .karafVersion(karaf)
@@ -89,15 +108,26 @@ public class KarafFeaturesIT {
                         System.getProperty("org.ops4j.pax.url.mvn.localRepository")));
     }
 
+    /**
+     * As the README says: adds the repository (unless it is there: the tests share one Karaf),
+     * installs molt and molt-examples, and waits until the proc: commands can spawn a counter.
+     */
+    private void examplesInstalled() throws Exception {
+        if (!exec("feature:repo-list").contains("molt-" + VERSION)) {
+            exec("feature:repo-add mvn:dev.molt/features/" + VERSION + "/xml/features");
+        }
+        exec("feature:install molt molt-examples");
+        assertTrue(exec("feature:list -i").contains("molt-examples"));
+        // SCR activates the components on its own; poll until the shell can spawn a counter.
+        // A spawn that fails changes nothing, so trying again is safe; the probe is killed after.
+        String probe = until("proc:spawn counter", out -> out.strip().matches("\\d+"));
+        exec("proc:kill " + probe);
+    }
+
     @Test
     public void featuresInstallAndBundleUpdateMigratesTheCounters() throws Exception {
-        exec("feature:repo-add mvn:dev.molt/features/" + VERSION + "/xml/features");
-        exec("feature:install molt-examples");
-        assertTrue(exec("feature:list -i").contains("molt-examples"));
-
-        // SCR activates the components on its own; poll until the shell can spawn a counter.
-        // A spawn that fails changes nothing, so trying again is safe.
-        String pid = until("proc:spawn counter --name k1 10", out -> out.strip().matches("\\d+"));
+        examplesInstalled();
+        String pid = exec("proc:spawn counter --name k1 10").strip();
         exec("proc:spawn counter --name k2");
         exec("proc:send k1 5");
         exec("proc:send k2 inc");
@@ -120,28 +150,171 @@ public class KarafFeaturesIT {
         assertTrue(info, info.contains("version    2.0.0"));
         assertTrue(info, info.contains("State{total=15, lastSeq={}, outOfOrder=0, history=[\"1.0.0 -> 2.0.0\"]}"));
         String history = exec("proc:history");
-        assertTrue(history, history.matches("(?s).*counter\\s+1\\.0\\.0\\s+2\\.0\\.0\\s+2\\s+0\\s+0\\b.*"));
+        assertTrue(history, history.matches("(?s).*counter\\s+1\\.0\\.0\\s+2\\.0\\.0\\s+\\d+\\s+0\\s+0\\b.*"));
+        exec("proc:kill k1");
+        exec("proc:kill k2");
+    }
+
+    @Test
+    public void helpDescribesEveryCommand() throws Exception {
+        examplesInstalled();
+        // Karaf's help for one command, printed from the action's annotations. (At a console,
+        // help proc:spawn prints the same; in a session without a terminal, as here, Karaf's
+        // help command prints only the heading of its command list.)
+        String help = exec("proc:spawn --help");
+        assertTrue(help, help.contains("start a process of a behaviour and print its pid"));
+        assertTrue(help, help.contains("proc:spawn [options] behaviour"));
+        assertTrue(help, help.contains("--name"));
+        assertTrue(help, help.contains("register the process under this name"));
+        String scope = exec("help proc");
+        for (String command : List.of("call", "history", "info", "kill", "ps", "rollback", "send", "spawn", "upgrade")) {
+            assertTrue(scope, scope.contains("proc:" + command));
+        }
+        assertTrue(exec("proc:call --help"), exec("proc:call --help").contains("how long to wait for the reply"));
+        // One set of proc: commands: Karaf's actions, not also the Gogo bundle's functions.
+        Session session = sessions.create(InputStream.nullInputStream(), System.out, System.err);
+        try {
+            long spawns = session.getRegistry().getCommands().stream()
+                    .filter(c -> "proc".equals(c.getScope()) && "spawn".equals(c.getName())).count();
+            assertEquals(1, spawns);
+        } finally {
+            session.close();
+        }
+        assertTrue(Arrays.stream(context.getBundles()).noneMatch(b -> "dev.molt.shell".equals(b.getSymbolicName())));
+    }
+
+    @Test
+    public void completionOffersOptionsBehavioursAndProcesses() throws Exception {
+        examplesInstalled();
+        exec("proc:spawn counter --name kc1");
+        exec("proc:spawn counter --name kc2");
+        try {
+            assertTrue(complete("proc:spawn cou").toString(), complete("proc:spawn cou").contains("counter"));
+            // Karaf reads options before the arguments, and offers them there.
+            assertTrue(complete("proc:spawn --n").toString(), complete("proc:spawn --n").contains("--name"));
+            List<String> processes = complete("proc:send kc");
+            assertTrue(processes.toString(), processes.contains("kc1") && processes.contains("kc2"));
+            assertTrue(complete("proc:call --t").toString(), complete("proc:call --t").contains("--timeout"));
+            assertTrue(complete("proc:ps c").toString(), complete("proc:ps c").contains("counter"));
+        } finally {
+            exec("proc:kill kc1");
+            exec("proc:kill kc2");
+        }
+    }
+
+    /**
+     * What Karaf's console offers for tab at the end of {@code line}: its own parser reads the
+     * line, and the command's own completer (built by Karaf from the action's annotations and
+     * completers) answers.
+     */
+    private List<String> complete(String line) throws Exception {
+        return Subject.doAs(OPERATOR, (PrivilegedExceptionAction<List<String>>) () -> {
+            Session session = sessions.create(InputStream.nullInputStream(), System.out, System.err);
+            try {
+                CommandLine parsed = new DefaultParser().parse(session, line, line.length());
+                String[] name = parsed.getArguments()[0].split(":");
+                Command command = session.getRegistry().getCommand(name[0], name[1]);
+                List<String> candidates = new ArrayList<>();
+                command.getCompleter(true).complete(session, parsed, candidates);
+                transcript.add("<tab> " + line, candidates.stream().map(String::strip).sorted().toList() + "\n");
+                return candidates.stream().map(String::strip).toList();
+            } finally {
+                session.close();
+            }
+        });
+    }
+
+    @Test
+    public void namesMayUseAnyLettersAndMistakesAreOneLine() throws Exception {
+        examplesInstalled();
+        String pid = exec("proc:spawn counter --name zoë_Ω 4").strip();
+        assertTrue(pid, pid.matches("\\d+"));
+        assertEquals("4", exec("proc:call zoë_Ω get").strip());
+        String before = exec("proc:ps");
+        assertTrue(before, before.matches("(?s).*\\b" + pid + "\\s+zoë_Ω\\s+counter\\b.*"));
+        assertOneLine(exec("proc:spawn counter --name 1zoë"), "error: '1zoë' is not a valid process name");
+        assertOneLine(exec("proc:spawn counter --name ''"), "error: '' is not a valid process name");
+        assertOneLine(exec("proc:send zoë_Ω 1e400"), "error: '1e400' is beyond the range of a double");
+        assertOneLine(exec("proc:send 0 1"), "error: '0' is not a pid");
+        assertOneLine(exec("proc:spawn nosuch"), "error: unknown behaviour 'nosuch'");
+        assertOneLine(exec("proc:spawn counter --nmae x"), "error: unknown option --nmae: the options of proc:spawn are --name NAME");
+        assertEquals(before, exec("proc:ps"));
+        // Read from the command as typed, in Karaf too: three elements, the quoted one whole.
+        assertOneLine(exec("proc:call zoë_Ω [post, alice, 'hello bob']"),
+                "error: counter does not understand [post, alice, hello bob]; send a number");
+        exec("proc:kill zoë_Ω");
+    }
+
+    private static void assertOneLine(String printed, String start) {
+        assertTrue(printed, printed.startsWith(start));
+        assertEquals(printed, 1, printed.strip().split("\n").length);
+    }
+
+    @Test
+    public void uninstallingTheExamplesLeavesTheRuntimeAndItsProcesses() throws Exception {
+        examplesInstalled();
+        String pid = exec("proc:spawn counter --name ku 7").strip();
+        exec("feature:uninstall molt-examples");
+        String features = exec("feature:list -i");
+        assertFalse(features, features.contains("molt-examples"));
+        assertTrue(features, features.matches("(?s).*\\bmolt\\s+\\|.*"));
+        // The counter's code is gone; the process waits for it with its mailbox, as after a stop.
+        String ps = exec("proc:ps");
+        assertTrue(ps, ps.matches("(?s).*\\b" + pid + "\\s+ku\\s+counter\\b.*"));
+        exec("proc:send ku 3");
+
+        // Coming back, the code finds the process and its state where they were.
+        exec("feature:install molt-examples");
+        assertEquals("10", until("proc:call ku get", out -> out.strip().equals("10")));
+
+        // Uninstalling molt deactivates the runtime component, which ends every process
+        // (reason shutdown) before the bundle goes. Watched through the service, by name only:
+        // this probe must not link to Molt's classes.
+        CompletableFuture<?> ended = watch("ku");
+        exec("feature:uninstall molt-examples");
+        exec("feature:uninstall molt");
+        String reason = String.valueOf(ended.get(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+        assertTrue(reason, reason.startsWith("shutdown"));
+        // Karaf may have refreshed this probe with the bundles it took away: ask its shell, not the context.
+        String bundles = exec("bundle:list -s -t 0");
+        assertFalse(bundles, bundles.contains("dev.molt."));
+    }
+
+    /** {@code ProcessRuntime.watch(resolve(name))}, called reflectively. */
+    private CompletableFuture<?> watch(String name) throws Exception {
+        ServiceReference<?> ref = context.getServiceReference("dev.molt.api.ProcessRuntime");
+        Object runtime = context.getService(ref);
+        Class<?> api = ref.getBundle().adapt(BundleWiring.class).getClassLoader().loadClass("dev.molt.api.ProcessRuntime");
+        Class<?> pidType = api.getMethod("resolve", String.class).getReturnType();
+        Object pid = api.getMethod("resolve", String.class).invoke(runtime, name);
+        return ((CompletionStage<?>) api.getMethod("watch", pidType).invoke(runtime, pid)).toCompletableFuture();
     }
 
     /** Runs one command in a new Karaf shell session and returns what it printed. */
     private String exec(String command) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        Session session = sessions.create(InputStream.nullInputStream(), out, out);
         try {
             // As an operator logged in as karaf: Karaf hides the commands a session's subject
-            // has no role for (feature:install, bundle:update need admin).
-            Object result = Subject.doAs(OPERATOR, (PrivilegedExceptionAction<Object>) () -> session.execute(command));
-            if (result != null) {
-                out.println(result);
-            }
+            // has no role for (feature:install, bundle:update need admin). The session is made
+            // as the operator too, so that the sessions Karaf opens from it (help does) are his.
+            Subject.doAs(OPERATOR, (PrivilegedExceptionAction<Object>) () -> {
+                Session session = sessions.create(InputStream.nullInputStream(), out, out);
+                try {
+                    Object result = session.execute(command);
+                    if (result != null) {
+                        out.println(result);
+                    }
+                } finally {
+                    session.close();
+                }
+                return null;
+            });
         } catch (PrivilegedActionException e) {
             throw e.getException();
-        } finally {
-            session.close();
         }
         String printed = bytes.toString(StandardCharsets.UTF_8);
-        System.out.println("karaf@root()> " + command + "\n" + printed);
+        transcript.add(command, printed);
         return printed;
     }
 

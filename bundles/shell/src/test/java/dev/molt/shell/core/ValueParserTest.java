@@ -1,4 +1,4 @@
-package dev.molt.shell;
+package dev.molt.shell.core;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.Test;
+
+import dev.molt.api.Struct;
 
 public class ValueParserTest {
 
@@ -94,7 +96,7 @@ public class ValueParserTest {
                 "[a] b", "{k=v, k=w}", "[a=b]", "[a]]")) {
             IllegalArgumentException e = assertThrows(bad, IllegalArgumentException.class, () -> ValueParser.parse(bad));
             assertTrue(e.getMessage(), e.getMessage().startsWith("malformed value '" + bad.strip() + "' at position "));
-            assertTrue(e.getMessage(), e.getMessage().endsWith("write lists as [a, 1], maps as {k=v}, quote text as \"a b\""));
+            assertTrue(e.getMessage(), e.getMessage().endsWith("write lists as [a, 1], maps as {k=v}, records as Type{field=v}, quote text as \"a b\""));
             assertTrue(e.getMessage(), !e.getMessage().contains("\n"));
         }
     }
@@ -118,5 +120,53 @@ public class ValueParserTest {
             String text = ValueFormatter.format(v);
             assertEquals(text, v, ValueParser.parse(text));
         }
+    }
+
+    @Test
+    public void integersBeyondALongAreExactBigIntegers() {
+        assertEquals(new BigInteger("99999999999999999999999999"), ValueParser.parse("99999999999999999999999999"));
+        assertEquals(List.of(new BigInteger("-99999999999999999999")), ValueParser.parse("[-99999999999999999999]"));
+    }
+
+    @Test
+    public void aDecimalBeyondADoubleIsAnErrorNotInfinityOrZero() {
+        for (String bad : List.of("1e400", "-1e400", "1e-400", "[1e400]")) {
+            IllegalArgumentException e = assertThrows(bad, IllegalArgumentException.class, () -> ValueParser.parse(bad));
+            assertTrue(e.getMessage(), e.getMessage().contains("is beyond the range of a double"));
+            assertTrue(e.getMessage(), e.getMessage().contains("type a whole number for an exact BigInteger"));
+        }
+        assertEquals(0.0, ValueParser.parse("0e10"));
+        assertEquals(1e300, ValueParser.parse("1e300"));
+    }
+
+    @Test
+    public void aRecordLiteralIsAStructOfTheTypedName() {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("from", "alice");
+        fields.put("text", "hello bob");
+        fields.put("n", 3);
+        assertEquals(new Struct("Post", fields), ValueParser.parse("Post{from=alice, text='hello bob', n=3}"));
+        assertEquals(new Struct("dev.x.Post", Map.of()), ValueParser.parse("dev.x.Post{}"));
+        assertEquals(List.of(new Struct("Pt", Map.of("x", 1)), 2), ValueParser.parse("[Pt{x=1} 2]"));
+        assertEquals(new Struct("Box", Map.of("inner", new Struct("Pt", Map.of("x", List.of(1))))),
+                ValueParser.parse("Box{inner=Pt{x=[1]}}"));
+        assertEquals("Pöst", new Struct("Pöst", Map.of()).type(), ((Struct) ValueParser.parse("Pöst{}")).type());
+    }
+
+    @Test
+    public void aMalformedRecordSaysWhereAndHow() {
+        for (String bad : List.of("Post{from=alice", "Post{from}", "Post{=a}", "Post{a=1, a=2}", "Post{'a'=1}", "[1x{a=1}]")) {
+            IllegalArgumentException e = assertThrows(bad, IllegalArgumentException.class, () -> ValueParser.parse(bad));
+            assertTrue(e.getMessage(), e.getMessage().startsWith("malformed value '" + bad + "' at position "));
+            assertTrue(e.getMessage(), e.getMessage().contains("records as Type{field=v}"));
+        }
+    }
+
+    @Test
+    public void whatTheFormatterWritesOfARecordReadsBackAsTheSameRecord() {
+        Struct post = new Struct("Post", new LinkedHashMap<>(Map.of("text", "hello bob")));
+        assertEquals(post, ValueParser.parse(ValueFormatter.format(post)));
+        assertEquals("\"1e400\"", ValueFormatter.format("1e400"));
+        assertEquals("1e400", ValueParser.parse(ValueFormatter.format("1e400")));
     }
 }

@@ -1,4 +1,4 @@
-package dev.molt.shell;
+package dev.molt.shell.core;
 
 import java.util.ArrayList;
 import java.util.List;

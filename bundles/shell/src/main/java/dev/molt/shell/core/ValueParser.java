@@ -1,4 +1,4 @@
-package dev.molt.shell;
+package dev.molt.shell.core;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -8,23 +8,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import dev.molt.api.Struct;
+
 /**
  * Reads the values an operator types in the shell into neutral data.
  *
  * <pre>
- * 42, -7          Integer (Long when it does not fit, BigInteger beyond that)
- * 42L             Long
- * 1.5, 2e3        Double
- * true, false     Boolean
- * [a, 1, [2]]     List (elements separated by commas and/or blanks)
- * {k=v, n=1}      Map, keys and values are values, insertion order kept
- * "a b", 'x'      String, quotes needed for text that would read as something else
- * anything else   String, as typed (at top level it may contain blanks)
+ * 42, -7             Integer (Long when it does not fit, BigInteger beyond that)
+ * 42L                Long
+ * 1.5, 2e3           Double (a decimal beyond a double's range is an error, not Infinity or 0)
+ * true, false        Boolean
+ * [a, 1, [2]]        List (elements separated by commas and/or blanks)
+ * {k=v, n=1}         Map, keys and values are values, insertion order kept
+ * Post{from=a, n=1}  Struct of type "Post" (as typed; a qualified name may be typed), fields in order
+ * "a b", 'x'         String, quotes needed for text that would read as something else
+ * anything else      String, as typed (at top level it may contain blanks)
  * </pre>
  *
- * <p>Text that starts with {@code [ { " '} must be well formed; any other text is a value
- * by itself. Errors are an {@link IllegalArgumentException} whose message is one line saying
- * where the text is wrong and how to write it.
+ * <p>Text that starts with {@code [ { " '} or a type name and {@code {} must be well formed;
+ * any other text is a value by itself. Errors are an {@link IllegalArgumentException} whose
+ * message is one line saying where the text is wrong and how to write it.
  *
  * <p>Stateless; safe from any thread.
  */
@@ -35,7 +38,12 @@ public final class ValueParser {
     private static final Pattern DECIMAL =
             Pattern.compile("[-+]?(\\d+\\.\\d+([eE][-+]?\\d+)?|\\d+[eE][-+]?\\d+)");
 
-    private static final String HOW = "write lists as [a, 1], maps as {k=v}, quote text as \"a b\"";
+    /** A struct's type: a Java identifier, or several joined by dots (or {@code $}, as nested classes print). */
+    private static final Pattern TYPE = Pattern.compile("[\\p{L}_][\\p{L}\\p{N}_$]*(\\.[\\p{L}_][\\p{L}\\p{N}_$]*)*");
+    /** Text that opens with a struct literal: a type name directly followed by a brace. */
+    private static final Pattern STRUCT_START = Pattern.compile("[\\p{L}_][\\p{L}\\p{N}_$.]*\\{.*", Pattern.DOTALL);
+
+    private static final String HOW = "write lists as [a, 1], maps as {k=v}, records as Type{field=v}, quote text as \"a b\"";
 
     private final String text;
     private int pos;
@@ -54,7 +62,7 @@ public final class ValueParser {
             throw new IllegalArgumentException("missing value: " + HOW);
         }
         String t = text.strip();
-        if (t.isEmpty() || "[{\"'".indexOf(t.charAt(0)) < 0) {
+        if (!isComposite(t)) {
             return scalar(t);
         }
         ValueParser p = new ValueParser(t);
@@ -64,6 +72,15 @@ public final class ValueParser {
             throw p.error("unexpected '" + t.charAt(p.pos) + "' after the value");
         }
         return value;
+    }
+
+    /**
+     * Whether {@code text} is written in the notation (a list, map, struct or quoted text) rather
+     * than being a scalar word.
+     */
+    public static boolean isComposite(String text) {
+        String t = text.strip();
+        return !t.isEmpty() && ("[{\"'".indexOf(t.charAt(0)) >= 0 || STRUCT_START.matcher(t).matches());
     }
 
     /**
@@ -94,9 +111,23 @@ public final class ValueParser {
             }
         }
         if (DECIMAL.matcher(word).matches()) {
-            return Double.parseDouble(word);
+            return decimal(word);
         }
         return word;
+    }
+
+    /**
+     * A decimal as a double, refusing what a double cannot hold: Java would read {@code 1e400}
+     * as Infinity and {@code 1e-400} as 0, silently.
+     */
+    private static Double decimal(String word) {
+        double d = Double.parseDouble(word);
+        String digits = word.replaceFirst("[eE].*", "");
+        if (Double.isInfinite(d) || (d == 0 && digits.chars().anyMatch(c -> c >= '1' && c <= '9'))) {
+            throw new IllegalArgumentException("'" + word + "' is beyond the range of a double (about 4.9e-324 to 1.8e308): "
+                    + "type a whole number for an exact BigInteger, or quote it ('\"" + word + "\"') to send it as text");
+        }
+        return d;
     }
 
     private Object value() {
@@ -193,7 +224,49 @@ public final class ValueParser {
         if (pos == start) {
             throw error("a value is missing");
         }
-        return scalar(text.substring(start, pos));
+        String word = text.substring(start, pos);
+        if (pos < text.length() && text.charAt(pos) == '{') {
+            if (!TYPE.matcher(word).matches()) {
+                throw errorAt(start, "'" + word + "' is not a type name for a record");
+            }
+            return struct(word);
+        }
+        return scalar(word);
+    }
+
+    /** {@code Type{field=value, ...}}: the fields are names, their values any value. */
+    private Struct struct(String type) {
+        int start = pos++;
+        Map<String, Object> fields = new LinkedHashMap<>();
+        while (true) {
+            skipSeparators(fields.isEmpty());
+            if (pos >= text.length()) {
+                throw errorAt(start, "the record " + type + " has no closing '}'");
+            }
+            if (text.charAt(pos) == '}') {
+                pos++;
+                return new Struct(type, fields);
+            }
+            int nameAt = pos;
+            while (pos < text.length() && !isDelimiter(text.charAt(pos))) {
+                pos++;
+            }
+            String field = text.substring(nameAt, pos);
+            if (field.isEmpty() || !TYPE.matcher(field).matches() || field.contains(".")) {
+                throw errorAt(nameAt, "a field of " + type + " needs a name before '='");
+            }
+            skipBlanks();
+            if (pos >= text.length() || text.charAt(pos) != '=') {
+                throw error("the field " + field + " of " + type + " needs '=' and a value");
+            }
+            pos++;
+            Object val = value();
+            if (fields.containsKey(field)) {
+                throw errorAt(nameAt, "the field " + field + " appears twice in " + type);
+            }
+            fields.put(field, val);
+            requireSeparatorOr('}');
+        }
     }
 
     /** After an element: a separator, or the closing bracket (left for the caller). */

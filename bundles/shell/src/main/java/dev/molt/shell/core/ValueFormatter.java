@@ -1,4 +1,4 @@
-package dev.molt.shell;
+package dev.molt.shell.core;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -129,9 +129,18 @@ public final class ValueFormatter {
         }
     }
 
+    /** Whether the bare word reads back as this text (not a number, boolean, or an error such as 1e400). */
+    private static boolean readsAsText(String s) {
+        try {
+            return ValueParser.scalar(s) instanceof String;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** A string as it must be typed to read back as this same string. */
     static String quoteIfNeeded(String s) {
-        boolean plain = !s.isEmpty() && ValueParser.scalar(s) instanceof String && !"null".equals(s);
+        boolean plain = !s.isEmpty() && readsAsText(s) && !"null".equals(s);
         for (int i = 0; plain && i < s.length(); i++) {
             plain = !ValueParser.isDelimiter(s.charAt(i));
         }

@@ -1,4 +1,4 @@
-package dev.molt.shell;
+package dev.molt.shell.core;
 
 import static org.junit.Assert.assertEquals;
 

@@ -1,0 +1,32 @@
+package dev.molt.shell.karaf;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+import dev.molt.shell.core.CommandHelp;
+import dev.molt.shell.core.CommandSyntax;
+
+/** {@code proc:ps} in Karaf's shell. */
+@Service
+@Command(scope = CommandSyntax.SCOPE, name = "ps", description = CommandHelp.PS)
+public final class PsAction extends ProcessAction {
+
+    @Argument(index = 0, name = "behaviour", description = "only processes of this behaviour")
+    @Completion(BehaviourNameCompleter.class)
+    String behaviour;
+
+    @Override
+    List<Object> karafArguments() {
+        return Arrays.asList(behaviour);
+    }
+
+    @Override
+    CommandSyntax syntax() {
+        return CommandSyntax.PS;
+    }
+}

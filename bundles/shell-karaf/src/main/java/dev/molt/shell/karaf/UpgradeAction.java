@@ -1,0 +1,35 @@
+package dev.molt.shell.karaf;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+import dev.molt.shell.core.CommandHelp;
+import dev.molt.shell.core.CommandSyntax;
+
+/** {@code proc:upgrade} in Karaf's shell. */
+@Service
+@Command(scope = CommandSyntax.SCOPE, name = "upgrade", description = CommandHelp.UPGRADE)
+public final class UpgradeAction extends ProcessAction {
+
+    @Argument(index = 0, name = "behaviour", required = true, description = "the behaviour, or the id of its bundle")
+    @Completion(BehaviourNameCompleter.class)
+    String behaviour;
+
+    @Argument(index = 1, name = "jar-url", required = true, description = "where the new version's jar is (a URL or a file path)")
+    String location;
+
+    @Override
+    List<Object> karafArguments() {
+        return Arrays.asList(behaviour, location);
+    }
+
+    @Override
+    CommandSyntax syntax() {
+        return CommandSyntax.UPGRADE;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.molt.shell.core;
+
+/**
+ * What each {@code proc:} command does, in one line: constants, so that both consoles' help
+ * annotations (Gogo's {@code @Descriptor}, Karaf's {@code @Command}) say the same.
+ */
+public final class CommandHelp {
+
+    public static final String SPAWN = "start a process of a behaviour and print its pid";
+    public static final String SEND = "queue a message for a process";
+    public static final String CALL = "send a message as a call and print the reply";
+    public static final String PS = "list the live processes: id, name, behaviour, version, status, mailbox depth, messages handled";
+    public static final String INFO = "show everything known about one process, its state included";
+    public static final String KILL = "end a process before its next message (terminate does not run, queued messages are dropped)";
+    public static final String UPGRADE = "update a behaviour's bundle from a jar, wait for its processes to migrate, print the report";
+    public static final String HISTORY = "list past upgrades, oldest first";
+    public static final String ROLLBACK = "go back to the version a behaviour ran before its newest upgrade, print the report";
+
+    /** How a process is named in an argument. */
+    public static final String PROCESS = "a pid, typed bare (42) or quoted ('<42>'), or a process name";
+    /** How a value is typed. */
+    public static final String VALUE = "a value: 42, 1.5, true, text, 'text with blanks', [a, 1], {k=v}, Type{field=v}";
+
+    private CommandHelp() {
+    }
+}

@@ -1,0 +1,108 @@
+package dev.molt.shell.gogo;
+
+import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Job;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import dev.molt.api.ProcessRuntime;
+import dev.molt.shell.core.CommandHelp;
+import dev.molt.shell.core.CommandSyntax;
+import dev.molt.shell.core.Invocation;
+import dev.molt.shell.core.ShellCommands;
+import dev.molt.shell.core.TypedArguments;
+
+/**
+ * The {@code proc:} commands for a Felix Gogo console. Gogo finds them through the
+ * {@code osgi.command} service properties and reads {@code help} from the descriptors.
+ *
+ * <p>Each command takes {@code Object...} and reads its options itself, rather than declaring
+ * them with Gogo's {@code @Parameter}: Gogo answers a missing option value or a misspelt option
+ * with a coercion message or "too many arguments", where the shell can say what is wrong.
+ * The arguments are read from the text of the command as typed (Gogo's {@link Job#command()})
+ * where that lines up with what Gogo passed, because Gogo's own reading loses what the shell
+ * needs: it makes 99999999999999999999 a double and drops the quotes inside a list.
+ *
+ * <p>Output goes to {@code System.out} and {@code System.err}, which Gogo points at the calling
+ * session.
+ */
+@Component(service = Object.class, property = {
+        "osgi.command.scope=" + CommandSyntax.SCOPE,
+        "osgi.command.function=spawn",
+        "osgi.command.function=send",
+        "osgi.command.function=call",
+        "osgi.command.function=ps",
+        "osgi.command.function=info",
+        "osgi.command.function=kill",
+        "osgi.command.function=upgrade",
+        "osgi.command.function=history",
+        "osgi.command.function=rollback"})
+public final class GogoCommands {
+
+    private final ShellCommands commands;
+
+    @Activate
+    public GogoCommands(@Reference ProcessRuntime runtime) {
+        this.commands = new ShellCommands(runtime);
+    }
+
+    @Descriptor(CommandHelp.SPAWN)
+    public void spawn(@Descriptor("<behaviour> [--name NAME] [arg]: the behaviour's name, a name to register the "
+            + "process under, and a value for its init") Object... args) {
+        run(CommandSyntax.SPAWN, args);
+    }
+
+    @Descriptor(CommandHelp.SEND)
+    public void send(@Descriptor("<pid|name> <message>: a pid typed bare (42) or quoted ('<42>'), or a name") Object... args) {
+        run(CommandSyntax.SEND, args);
+    }
+
+    @Descriptor(CommandHelp.CALL)
+    public void call(@Descriptor("<pid|name> <message> [--timeout MS]: how long to wait for the reply, "
+            + "in milliseconds (default 5000)") Object... args) {
+        run(CommandSyntax.CALL, args);
+    }
+
+    @Descriptor(CommandHelp.PS)
+    public void ps(@Descriptor("[behaviour]: only processes of this behaviour") Object... args) {
+        run(CommandSyntax.PS, args);
+    }
+
+    @Descriptor(CommandHelp.INFO)
+    public void info(@Descriptor("<pid|name>") Object... args) {
+        run(CommandSyntax.INFO, args);
+    }
+
+    @Descriptor(CommandHelp.KILL)
+    public void kill(@Descriptor("<pid|name> [reason...] [--timeout MS]: how long to wait for a running handler "
+            + "to return, in milliseconds (default 5000)") Object... args) {
+        run(CommandSyntax.KILL, args);
+    }
+
+    @Descriptor(CommandHelp.UPGRADE)
+    public void upgrade(@Descriptor("<bundle-id|behaviour> <jar-url>") Object... args) {
+        run(CommandSyntax.UPGRADE, args);
+    }
+
+    @Descriptor(CommandHelp.HISTORY)
+    public void history(Object... args) {
+        run(CommandSyntax.HISTORY, args);
+    }
+
+    @Descriptor(CommandHelp.ROLLBACK)
+    public void rollback(@Descriptor("<behaviour>") Object... args) {
+        run(CommandSyntax.ROLLBACK, args);
+    }
+
+    private void run(CommandSyntax syntax, Object[] args) {
+        commands.run(() -> Invocation.parse(syntax, TypedArguments.read(syntax, typedLine(), args)),
+                System.out, System.err);
+    }
+
+    /** The text of the command line being run, or null outside a Gogo job. */
+    private static CharSequence typedLine() {
+        Job job = Job.Utils.current();
+        return job == null ? null : job.command();
+    }
+}

@@ -1,0 +1,227 @@
+package dev.molt.features;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+import org.junit.Before;
+import org.junit.Test;
+
+/**
+ * The Felix distribution as a user starts it: {@code bin/molt} in a copy of target/molt, its
+ * console typed into through stdin (a pipe, as a script would), in the C locale, where Java 17
+ * would read and write ASCII unless told otherwise.
+ */
+public class FelixDistributionIT {
+
+    private static final long TIMEOUT_MS = 30_000;
+    private static final Path BUILT = Paths.get(System.getProperty("molt.dist", "target/molt"));
+
+    private Path home;
+
+    @Before
+    public void copyOfTheDistribution() throws IOException {
+        home = BUILT.resolveSibling("molt-it");
+        if (Files.exists(home)) {
+            try (Stream<Path> old = Files.walk(home)) {
+                for (Path p : old.sorted((a, b) -> b.compareTo(a)).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        try (Stream<Path> files = Files.walk(BUILT)) {
+            for (Path p : files.toList()) {
+                Path to = home.resolve(BUILT.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    @Test
+    public void aNonAsciiNameTypedAtTheConsoleArrivesAsTyped() throws Exception {
+        try (Console console = Console.start(home)) {
+            assertEquals("zoë_Ω\n", console.type("echo zoë_Ω"));
+            String pid = console.until("proc:spawn counter --name zoë_Ω 4", out -> out.strip().matches("\\d+")).strip();
+            assertEquals("4\n", console.type("proc:call zoë_Ω get"));
+            String ps = console.type("proc:ps");
+            assertTrue(ps, ps.matches("(?s).*\\b" + pid + "  zoë_Ω +counter .*"));
+            console.stop();
+        }
+    }
+
+    @Test
+    public void everyStartIsACleanStart() throws Exception {
+        try (Console first = Console.start(home)) {
+            first.until("proc:spawn counter --name c1", out -> out.strip().matches("\\d+"));
+            // The walk-through's second way to upgrade: a new jar in deploy/.
+            Path staged = Files.createTempFile(home, "counter", ".tmp");
+            Files.copy(home.resolve("examples/counter-v2.jar"), staged, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(staged, home.resolve("deploy/counter.jar"), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            first.until("proc:call c1 version", out -> out.equals("2.0.0\n"));
+            first.stop();
+        }
+        assertTrue("the first run's log", Files.readString(home.resolve("molt.log")).contains("1.0.0 -> 2.0.0"));
+
+        try (Console second = Console.start(home)) {
+            second.until("proc:spawn counter --name c1", out -> out.strip().matches("\\d+"));
+            assertEquals("1.0.0\n", second.type("proc:call c1 version"));
+            assertEquals(1, second.type("proc:ps").strip().split("\n").length - 1);
+            second.stop();
+        }
+        // JUL opens molt.log at the first record of the run; this run logged nothing from INFO up.
+        Path log = home.resolve("molt.log");
+        assertFalse("molt.log holds this run only", Files.exists(log) && Files.readString(log).contains("1.0.0 -> 2.0.0"));
+        assertTrue("molt.log.1 the run before", Files.readString(home.resolve("molt.log.1")).contains("1.0.0 -> 2.0.0"));
+
+        Files.copy(home.resolve("examples/counter-v2.jar"), home.resolve("deploy/counter.jar"),
+                StandardCopyOption.REPLACE_EXISTING);
+        try (Console kept = Console.start(home, "--keep-deploy")) {
+            kept.until("proc:spawn counter --name c1", out -> out.strip().matches("\\d+"));
+            assertEquals("2.0.0\n", kept.type("proc:call c1 version"));
+            kept.stop();
+        }
+    }
+
+    /** bin/molt with its console on a pipe; what it prints is collected as it comes. */
+    private static final class Console implements AutoCloseable {
+
+        private static final String PROMPT = "g! ";
+
+        private final Process process;
+        private final OutputStream keys;
+        private final StringBuilder screen = new StringBuilder();
+        private final Thread reader;
+
+        private Console(Process process) {
+            this.process = process;
+            this.keys = process.getOutputStream();
+            this.reader = new Thread(this::read, "molt console reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        static Console start(Path home, String... args) throws Exception {
+            List<String> command = new ArrayList<>(List.of(home.resolve("bin/molt").toString()));
+            command.addAll(List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            pb.environment().put("LANG", "C");
+            pb.environment().remove("LC_ALL");
+            pb.environment().remove("LC_CTYPE");
+            pb.environment().remove("JAVA_OPTS");
+            Console console = new Console(pb.start());
+            console.awaitPrompt(0);
+            return console;
+        }
+
+        private void read() {
+            try (InputStream in = process.getInputStream()) {
+                byte[] buf = new byte[4096];
+                List<Byte> pending = new ArrayList<>();
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    byte[] chunk = new byte[pending.size() + n];
+                    for (int i = 0; i < pending.size(); i++) {
+                        chunk[i] = pending.get(i);
+                    }
+                    System.arraycopy(buf, 0, chunk, pending.size(), n);
+                    // Keep a UTF-8 sequence cut at the end of the chunk for the next one.
+                    int cut = chunk.length;
+                    int back = 0;
+                    while (back < 3 && cut - back - 1 >= 0 && (chunk[cut - back - 1] & 0xC0) == 0x80) {
+                        back++;
+                    }
+                    int lead = cut - back - 1;
+                    if (lead >= 0 && (chunk[lead] & 0xC0) == 0xC0) {
+                        int need = (chunk[lead] & 0xE0) == 0xC0 ? 2 : (chunk[lead] & 0xF0) == 0xE0 ? 3 : 4;
+                        if (back + 1 < need) {
+                            cut = lead;
+                        }
+                    }
+                    pending.clear();
+                    for (int i = cut; i < chunk.length; i++) {
+                        pending.add(chunk[i]);
+                    }
+                    synchronized (screen) {
+                        screen.append(new String(chunk, 0, cut, StandardCharsets.UTF_8));
+                        screen.notifyAll();
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        }
+
+        /** Waits for the prompt that follows position {@code from}; returns what came before it. */
+        private String awaitPrompt(int from) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+            synchronized (screen) {
+                int at;
+                while ((at = screen.indexOf(PROMPT, from)) < 0) {
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (left <= 0) {
+                        fail("no prompt within " + TIMEOUT_MS + " ms; the console showed:\n" + screen);
+                    }
+                    screen.wait(left);
+                }
+                return screen.substring(from, at);
+            }
+        }
+
+        /** Types one line and returns what the console printed before its next prompt. */
+        String type(String line) throws Exception {
+            int from;
+            synchronized (screen) {
+                from = screen.length();
+            }
+            keys.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+            return awaitPrompt(from);
+        }
+
+        /** Types {@code line} until what it prints satisfies {@code done}. */
+        String until(String line, Predicate<String> done) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+            String last;
+            do {
+                last = type(line);
+                if (done.test(last)) {
+                    return last;
+                }
+            } while (System.nanoTime() < deadline);
+            fail("'" + line + "' did not succeed within " + TIMEOUT_MS + " ms; last output: " + last);
+            return null;
+        }
+
+        /** {@code stop 0}, and the JVM's end. */
+        void stop() throws Exception {
+            keys.write("stop 0\n".getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+            assertTrue("Molt stopped", process.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+}
