@@ -64,6 +64,13 @@ public record ExitReason(Kind kind, String detail) {
         return kind != Kind.NORMAL && kind != Kind.SHUTDOWN;
     }
 
+    /** The first line of {@link #detail()} without the kind: what happened, in words. */
+    public String firstLine() {
+        int nl = detail.indexOf('\n');
+        String first = nl < 0 ? detail : detail.substring(0, nl);
+        return first.isEmpty() ? kind.name().toLowerCase() : first;
+    }
+
     /** The first line of {@link #detail()}, for tables. */
     public String summary() {
         int nl = detail.indexOf('\n');

@@ -28,7 +28,7 @@ public record Pid(long id) implements Comparable<Pid> {
         try {
             return new Pid(Long.parseLong(t));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a pid: write it as <42> or 42");
+            throw new IllegalArgumentException("'" + text + "' is not a pid: type it as a number (42), or quoted ('<42>')");
         }
     }
 

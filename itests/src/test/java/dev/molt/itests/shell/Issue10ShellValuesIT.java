@@ -89,6 +89,27 @@ public class Issue10ShellValuesIT extends ShellTestSupport {
         }
     }
 
+    /** A behaviour with a record of its own: a struct literal typed for it arrives as that record. */
+    static final class Poster implements Behaviour<String> {
+        /** A post, as this behaviour's code knows it. */
+        public record Post(String from, String text) {
+        }
+
+        @Override
+        public String init(ProcessContext context, Object argument) {
+            return "poster";
+        }
+
+        @Override
+        public String handle(ProcessContext context, String state, Object message) {
+            if (context.isCall()) {
+                context.reply(message instanceof Post p ? "a Post from " + p.from() + ": " + p.text()
+                        : "not a Post: " + message.getClass().getName());
+            }
+            return state;
+        }
+    }
+
     /** What the echo received since the last look. */
     private static List<Object> received() {
         synchronized (RECEIVED) {
@@ -165,6 +186,25 @@ public class Issue10ShellValuesIT extends ShellTestSupport {
         String after = snapshot();
         assertOneError("proc:send e 'Post{from=alice'", "malformed value", "records as Type{field=v}");
         assertEquals(after, snapshot());
+    }
+
+    /** Issue 10 item 3: the struct's type resolves against the receiving behaviour's records. */
+    @Test
+    public void aRecordLiteralReachesABehaviourThatHasTheRecordAsThatRecord() throws Exception {
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(Behaviour.NAME, "poster");
+        ServiceRegistration<?> poster = context.registerService(Behaviour.class, new Poster(), props);
+        try {
+            awaitBehaviour("poster", context.getBundle().getVersion().toString());
+            shell.ok("proc:spawn poster --name p");
+            assertEquals("a Post from alice: hello bob\n", shell.ok("proc:call p Post{from=alice, text='hello bob'}"));
+            assertEquals("a qualified name works too", "a Post from bob: hi\n",
+                    shell.ok("proc:call p '" + Poster.Post.class.getName() + "{from=bob, text=hi}'"));
+            assertEquals("a struct of a type the behaviour does not have stays a struct",
+                    "not a Post: " + Struct.class.getName() + "\n", shell.ok("proc:call p Note{n=1}"));
+        } finally {
+            poster.unregister();
+        }
     }
 
     @Test

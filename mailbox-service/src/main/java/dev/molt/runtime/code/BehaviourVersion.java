@@ -129,9 +129,10 @@ public final class BehaviourVersion {
         view = null;
     }
 
+    /** Newer versions rank higher; of two registrations of one version, the earlier (it keeps serving). */
     public int compareTo(BehaviourVersion other) {
         int c = Versions.compare(version, other.version);
-        return c != 0 ? c : Long.compare(serial, other.serial);
+        return c != 0 ? c : Long.compare(other.serial, serial);
     }
 
     @Override

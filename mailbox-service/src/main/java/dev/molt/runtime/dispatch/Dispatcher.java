@@ -294,17 +294,33 @@ public final class Dispatcher {
             lock.unlock();
         }
         // The re-check of the class comment: after the add above, before parking.
-        if ((!global.isEmpty() || shutdown) && unstack(idle, w)) {
-            ctl.addAndGet(ONE_SEARCHING - ONE_IDLE);
+        if ((!global.isEmpty() || shutdown) && leaveIdle(w)) {
             return;
         }
         // Still on the stack, or taken off it by a waker (then the wake is on its way).
         while (!w.woken) {
-            if (shutdown && unstack(idle, w)) {
-                ctl.addAndGet(ONE_SEARCHING - ONE_IDLE);
+            if (shutdown && leaveIdle(w)) {
                 return;
             }
             LockSupport.park(this);
+        }
+    }
+
+    /**
+     * Takes {@code w} off the idle stack, if no waker did, and counts it searching: the stack and
+     * the count change in one step under the lock, so that a waker never sees a count the stack
+     * does not match (it would wake a worker that is not there, or lose one that is).
+     */
+    private boolean leaveIdle(Worker w) {
+        lock.lock();
+        try {
+            if (!idle.remove(w)) {
+                return false;
+            }
+            ctl.addAndGet(ONE_SEARCHING - ONE_IDLE);
+            return true;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -523,6 +539,33 @@ public final class Dispatcher {
             w.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
         }
         return workers.isEmpty();
+    }
+
+    /**
+     * For tests: null if the counts agree with the workers, else what disagrees. Meaningful only
+     * when the dispatcher is quiet (no task queued or running, every worker parked).
+     */
+    String countsDisagree() {
+        lock.lock();
+        try {
+            long c = ctl.get();
+            int holders = 0;
+            for (Worker w : workers) {
+                holders += w.holdsPermit() ? 1 : 0;
+            }
+            if (searching(c) != 0) {
+                return "searching=" + searching(c) + " with nothing to do";
+            }
+            if (idle(c) != idle.size()) {
+                return "idle=" + idle(c) + " but " + idle.size() + " workers on the idle stack";
+            }
+            if (free(c) + holders != parallelism) {
+                return "free=" + free(c) + " and " + holders + " holders, for " + parallelism + " permits";
+            }
+            return null;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** For tests and diagnostics: live worker threads. */

@@ -81,6 +81,19 @@ final class Worker extends Thread {
         try {
             for (;;) {
                 if (permit == NONE) {
+                    // A task put in the slot just before the permit went (the watchdog took it
+                    // mid-turn) must not wait for this thread to get a permit back.
+                    Runnable rn = takeRunnext();
+                    if (rn != null) {
+                        d.enqueue(rn);
+                    }
+                    // The watchdog may take the permit just after a turn ended, while this worker
+                    // parks idle: woken then, it is counted searching, and must leave that count
+                    // (passing the signal on) before it counts itself again with a new permit.
+                    if (searching) {
+                        searching = false;
+                        d.searchEnded();
+                    }
                     if (!d.regainPermit(this)) {
                         searching = false;
                         return;

@@ -416,6 +416,25 @@ public final class Neutral {
         return c.getClassLoader() == null || c.getClassLoader() == ClassLoader.getPlatformClassLoader();
     }
 
+    /**
+     * Loads and links what converting {@code code}'s state will need (the state type and, for a
+     * record, its shape and its components' record types), so that the first process to move does
+     * not pay for it on a worker while holding others up behind the class-loading lock.
+     */
+    public static void prepare(Class<?> code) {
+        prepareType(stateType(code), 0);
+    }
+
+    private static void prepareType(Class<?> t, int depth) {
+        if (depth > 4 || t == null || !t.isRecord()) {
+            return;
+        }
+        Shape shape = Shape.of(t);
+        for (java.lang.reflect.Type g : shape.genericTypes) {
+            prepareType(raw(g), depth + 1);
+        }
+    }
+
     /** The {@code S} of {@code code}'s {@code Behaviour<S>}, or Object if it cannot be told. */
     public static Class<?> stateType(Class<?> code) {
         return STATE_TYPES.get(code);

@@ -184,7 +184,7 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
                     + v.version() + ": " + Texts.oneLine(e));
             exit(r, Ending.STOP);
             if (call != null) {
-                call.completeExceptionally(new ProcessExitedException("process " + pid.id() + " ended: " + r.summary()));
+                call.completeExceptionally(new ProcessExitedException("process " + pid.id() + " ended: " + r.firstLine(), r));
             }
             return;
         }
@@ -202,7 +202,7 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
             exit(r, Ending.STOP);
             if (call != null) {
                 call.completeExceptionally(new ProcessExitedException("process " + pid.id() + " crashed handling the call: "
-                        + r.summary()));
+                        + r.firstLine(), r));
             }
             return;
         }
@@ -377,7 +377,9 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
         stash = null;
         stashSize = 0;
         if (reason.isAbnormal() && reason.kind() == ExitReason.Kind.ERROR) {
-            LOG.log(System.Logger.Level.WARNING, "process " + pid.id() + " of " + line.name() + " ended: " + reason.detail());
+            // One line where people look (the console shows warnings); the frames in the full log.
+            LOG.log(System.Logger.Level.WARNING, "process " + pid.id() + " of " + line.name() + " ended: " + reason.firstLine());
+            LOG.log(System.Logger.Level.INFO, "process " + pid.id() + " of " + line.name() + " ended: " + reason.detail());
         }
         kernel().exitObserver().exited(this, v, reason);
         Watchers.tellAll(this, told, reason);
@@ -390,7 +392,7 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
             if (m instanceof Call c) {
                 if (gone == null) {
                     gone = new ProcessExitedException("process " + pid.id() + " ended (" + reason.summary()
-                            + ") before answering");
+                            + ") before answering", reason);
                 }
                 c.completeExceptionally(gone);
             }

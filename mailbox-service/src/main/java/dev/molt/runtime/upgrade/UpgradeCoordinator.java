@@ -18,6 +18,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import dev.molt.api.Behaviour;
 import dev.molt.api.ExitReason;
 import dev.molt.api.ProcessException;
 import dev.molt.api.UpgradeMode;
@@ -30,6 +31,7 @@ import dev.molt.runtime.code.CodeRegistry;
 import dev.molt.runtime.code.Member;
 import dev.molt.runtime.code.VersionRange;
 import dev.molt.runtime.dispatch.Dispatcher;
+import dev.molt.runtime.neutral.Neutral;
 import dev.molt.runtime.process.Kernel;
 import dev.molt.runtime.process.Proc;
 
@@ -333,6 +335,8 @@ public final class UpgradeCoordinator {
                 lu.canary = new Canary(rec, from, to, options.keepOld());
             }
         }
+        prepare(from);
+        prepare(to);
         moveAll(rec, chosen, from, to);
         if (options.mode() != UpgradeMode.CANARY) {
             finish(lu, line, rec, from, options.keepOld());
@@ -400,6 +404,18 @@ public final class UpgradeCoordinator {
         }
     }
 
+    /** Warms a version's state classes on this thread (see {@link Neutral#prepare}); a failure here is the move's to report. */
+    private static void prepare(BehaviourVersion v) {
+        Behaviour<Object> code = v.code();
+        if (code != null) {
+            try {
+                Neutral.prepare(code.getClass());
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.DEBUG, "could not prepare " + v + ": " + e);
+            }
+        }
+    }
+
     private static List<Proc> procsOf(BehaviourVersion v) {
         List<Proc> out = new ArrayList<>();
         for (Member m : v.members().snapshot()) {
@@ -416,7 +432,10 @@ public final class UpgradeCoordinator {
      */
     private void moveAll(UpgradeRecord rec, List<Proc> procs, BehaviourVersion from, BehaviourVersion to) {
         RuntimeSettings s = settings();
-        Semaphore slots = new Semaphore(s.rollingBatch());
+        // The first move runs alone: it loads and links what is left of the new code's classes,
+        // and a batch behind it would hold every worker at the class-loading lock meanwhile.
+        Semaphore slots = new Semaphore(1);
+        int widen = s.rollingBatch() - 1;
         long timeoutMs = s.upgradeTimeout().toMillis();
         Set<Move> inFlight = ConcurrentHashMap.newKeySet();
         try {
@@ -433,6 +452,14 @@ public final class UpgradeCoordinator {
                 inFlight.add(mv);
                 rec.add(mv);
                 post(List.of(mv));
+                if (widen > 0) {
+                    // Once the first move settled (or was given up on), the rest go a batch at a time.
+                    while (!slots.tryAcquire(timeoutMs, TimeUnit.MILLISECONDS)) {
+                        markOverdue(rec, inFlight, timeoutMs);
+                    }
+                    slots.release(widen + 1);
+                    widen = 0;
+                }
             }
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
             while (!inFlight.isEmpty()) {
