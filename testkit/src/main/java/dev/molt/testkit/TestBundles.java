@@ -39,6 +39,15 @@ import dev.molt.api.Behaviour;
  * ({@code @Component}, {@code @MoltBehaviour}) become the same {@code Service-Component} XML,
  * and imports are computed the same way. Provision it with {@link MoltOptions#bundleBuilder()}.
  *
+ * <p>Why not TinyBundles: 4.0.1 was tried beside it (the commit before this class's javadoc
+ * said so) and builds the same bundle, but only with its own bnd (it imports
+ * {@code aQute.bnd.osgi [5.6,6)}, so bndlib 6.4.1 beside the build's 7.4.0) and ops4j-base-store,
+ * fetched into the container apart from the test class path; and inside the native container its
+ * ServiceLoader lookup through the context class loader finds the class-path copy of TinyBundles
+ * that Pax Exam itself brings ("DefaultTinyBundlesFactory not a subtype"), so every call needs a
+ * context-class-loader swap that, left in place, breaks the next test's container start. bnd's
+ * Builder is one class, needs no lookup, and is the bnd the rest of the build uses.
+ *
  * <p>Class files are read from the bundle that holds the given class (in a Pax Exam test, the
  * probe built from {@code target/test-classes}). Put each fixture version in a package of its
  * own; the built bundle contains copies of the class files, defined again by its own class
