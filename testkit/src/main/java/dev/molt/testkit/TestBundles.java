@@ -39,8 +39,8 @@ import dev.molt.api.Behaviour;
  * ({@code @Component}, {@code @MoltBehaviour}) become the same {@code Service-Component} XML,
  * and imports are computed the same way. Provision it with {@link MoltOptions#bundleBuilder()}.
  *
- * <p>Why not TinyBundles: 4.0.1 was tried beside it (the commit before this class's javadoc
- * said so) and builds the same bundle, but only with its own bnd (it imports
+ * <p>Why not TinyBundles: 4.0.1 was tried beside it (TinyBundlesTrialIT, in the history)
+ * and builds the same bundle, but only with its own bnd (it imports
  * {@code aQute.bnd.osgi [5.6,6)}, so bndlib 6.4.1 beside the build's 7.4.0) and ops4j-base-store,
  * fetched into the container apart from the test class path; and inside the native container its
  * ServiceLoader lookup through the context class loader finds the class-path copy of TinyBundles
