@@ -88,8 +88,8 @@ public abstract class MoltTestBase {
                 .orElseThrow(() -> new AssertionError("no behaviour " + name + "; known: " + runtime.behaviours()));
     }
 
-    /** The installed bundle with this symbolic name. */
-    protected Bundle bundle(String symbolicName) {
+    /** The installed bundle with this symbolic name (not {@code bundle}: that would hide Pax Exam's CoreOptions.bundle in subclasses). */
+    protected Bundle installedBundle(String symbolicName) {
         return Arrays.stream(context.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName())).findFirst()
                 .orElseThrow(() -> new AssertionError("no bundle " + symbolicName + " is installed"));
     }

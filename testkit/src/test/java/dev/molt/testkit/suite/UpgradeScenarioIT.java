@@ -107,12 +107,12 @@ public class UpgradeScenarioIT extends MoltTestBase {
     @Test
     public void aStateTheTestDoesNotExpectFailsTheScenario() throws Exception {
         installV1(Good.class);
-        AssertionError e = assertThrows(AssertionError.class, () -> tally()
-                .sequences(SequenceReader.fields())
+        AssertionError e = assertThrows(AssertionError.class, () -> tally().spawnArgument(i -> "kept")
                 .then(UpgradeSteps.update("tally 2.0.0 (amnesiac)", v2(Amnesiac.class)))
-                .checkState((pid, state, sent) -> assertEquals("count", sent, ((Struct) state).get("count")))
+                .checkState((pid, state, sent) -> assertEquals("label", "kept", ((Struct) state).get("label")))
                 .run());
         assertTrue(e.getMessage(), e.getMessage().contains("state check: <"));
+        assertTrue(e.getMessage(), e.getMessage().contains("label expected:<kept> but was:<null>"));
     }
 
     @Test
