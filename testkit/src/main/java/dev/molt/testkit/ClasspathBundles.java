@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.Manifest;
-import java.util.stream.Collectors;
 
 import org.osgi.framework.Version;
 
@@ -188,10 +187,5 @@ public final class ClasspathBundles {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    /** For error messages: what was found, one per line. */
-    public static String describe() {
-        return all().stream().map(f -> f.symbolicName() + " " + f.version() + " " + f.path()).collect(Collectors.joining("\n"));
     }
 }

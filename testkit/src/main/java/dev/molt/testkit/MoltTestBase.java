@@ -36,6 +36,10 @@ import dev.molt.testkit.upgrade.UpgradeScenario;
  * {@link MoltOptions#molt()}): the runtime and the bundle context injected, waits on events with
  * deadlines, a log capture open for each test, and the upgrade scenario.
  *
+ * <p>{@link #context} is the context of the kit's bundle, which declares the field (Pax Exam
+ * injects the context of the declaring class's bundle): a service registered through it is the
+ * kit bundle's.
+ *
  * <p>Every wait fails after {@link #WAIT} with a message naming what it waited for. The log
  * capture ({@link #log}) records warnings and errors; a test that wants a clean log calls
  * {@code log.assertNothingUnexpected()} (the upgrade scenario does so itself).

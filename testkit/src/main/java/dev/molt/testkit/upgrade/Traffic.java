@@ -83,7 +83,9 @@ final class Traffic {
         int n = pids.size();
         try {
             for (int r = 0; r < rounds; r++) {
-                released.awaitAdvanceInterruptibly(r, timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (released.awaitAdvanceInterruptibly(r, timeout.toMillis(), TimeUnit.MILLISECONDS) < 0) {
+                    return; // abandoned: the scenario failed and sends no more rounds
+                }
                 for (int i = 0; i < perSenderPerRound; i++) {
                     // Each sender walks the processes from its own offset, so that the senders'
                     // messages to one process interleave.

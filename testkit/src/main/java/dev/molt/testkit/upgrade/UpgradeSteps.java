@@ -3,8 +3,8 @@ package dev.molt.testkit.upgrade;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URL;
-import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import dev.molt.api.UpgradeReport;
@@ -16,7 +16,8 @@ public final class UpgradeSteps {
     }
 
     /**
-     * An atomic upgrade: {@code Bundle.update} from the jar at {@code url}, as Gogo's
+     * An atomic upgrade: {@code Bundle.update} from the jar at {@code url} (a {@code file:} URL,
+     * such as {@code ClasspathBundles.find(name, version).url()} of a jar), as Gogo's
      * {@code update}, Karaf's {@code bundle:update} or FileInstall do; every process moves.
      */
     public static UpgradeStep update(String url) {
@@ -37,11 +38,11 @@ public final class UpgradeSteps {
 
             @Override
             public Result perform(StepContext c) throws Exception {
-                Instant before = Instant.now();
+                Set<String> before = c.reportsSoFar();
                 try (InputStream in = jar.call()) {
                     c.bundle().update(in);
                 }
-                return new Result(List.of(c.awaitReportSince(before)), c.processes(), true);
+                return new Result(List.of(c.awaitNewReport(before)), c.processes(), true);
             }
         };
     }
