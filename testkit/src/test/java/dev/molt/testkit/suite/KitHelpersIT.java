@@ -51,9 +51,7 @@ public class KitHelpersIT extends MoltTestBase {
 
     @Test
     public void theLogCaptureSeesAWarningTheRuntimeLogsAndPassesItOnceExpected() throws Exception {
-        Bundle tally = install(Good.class, "1.0.0");
-        tally.start();
-        awaitBehaviour("tally", "1.0.0");
+        Bundle tally = start(Good.class);
         Pid p = runtime.spawn("tally", null);
         log.assertNothingUnexpected();
         runtime.send(p, "crash");
@@ -67,9 +65,7 @@ public class KitHelpersIT extends MoltTestBase {
 
     @Test
     public void theCollectionWaitFailsWhileALoaderIsPinnedAndPassesOnceItIsReleased() throws Exception {
-        Bundle pinning = install(Pinning.class, "1.0.0");
-        pinning.start();
-        awaitBehaviour("tally", "1.0.0");
+        Bundle pinning = start(Pinning.class);
         Pid p = runtime.spawn("tally", null);
         WeakReference<ClassLoader> loader = ClassLoaders.loaderOf(pinning);
         pinning.uninstall();
@@ -85,9 +81,7 @@ public class KitHelpersIT extends MoltTestBase {
 
     @Test
     public void stateAndReportWaitsReturnWhenTheirConditionHolds() throws Exception {
-        Bundle tally = install(Good.class, "1.0.0");
-        tally.start();
-        awaitBehaviour("tally", "1.0.0");
+        Bundle tally = start(Good.class);
         Pid p = runtime.spawn("tally", null);
         for (long seq = 1; seq <= 500; seq++) {
             runtime.send(p, List.of("a", seq));
@@ -114,8 +108,13 @@ public class KitHelpersIT extends MoltTestBase {
                 () -> runtime.behaviours().stream().anyMatch(b -> b.name().equals(name)));
     }
 
-    private Bundle install(Class<? extends TallyBehaviour> fixture, String version) throws Exception {
-        return TestBundles.bundle("fixture.tally", version).addPackageOf(TallyBehaviour.class).addPackageOf(fixture).install(context);
+    /** Installs and starts tally 1.0.0 built from {@code fixture}, once the runtime has it. */
+    private Bundle start(Class<? extends TallyBehaviour> fixture) throws Exception {
+        Bundle b = TestBundles.bundle("fixture.tally", "1.0.0").addPackageOf(TallyBehaviour.class).addPackageOf(fixture)
+                .install(context);
+        b.start();
+        awaitBehaviour("tally", "1.0.0");
+        return b;
     }
 
     /** The capture is the base class's; this one shows a capture of its own can be opened beside it. */
