@@ -42,9 +42,15 @@ public final class ClasspathBundles {
     /** One bundle found: its symbolic name, version and file (a jar or a folder). */
     public record Found(String symbolicName, Version version, Path path) {
 
-        /** A URL that {@code BundleContext.installBundle} accepts. */
+        /**
+         * A URL that {@code BundleContext.installBundle} accepts. It is the bundle's location, so
+         * it is spelt as {@code File.toURI()} spells it ({@code file:/...}), as a test that names
+         * the same jar itself most likely does: the framework then sees one location and installs
+         * the bundle once, where two spellings would be two bundles of one name and version.
+         */
         public String url() {
-            return path.toFile().isDirectory() ? "reference:" + path.toUri() : path.toUri().toString();
+            String file = path.toFile().toURI().toString();
+            return path.toFile().isDirectory() ? "reference:" + file : file;
         }
     }
 

@@ -16,7 +16,7 @@ import org.osgi.util.tracker.ServiceTracker;
 import dev.molt.itests.MoltTestSupport;
 
 /**
- * What the shell suites add to {@link MoltTestSupport} (which brings ConfigAdmin): the Gogo runtime,
+ * What the shell suites add to {@link MoltTestSupport}: ConfigAdmin, the Gogo runtime,
  * command and shell bundles, Molt's proc: commands (this build's jar), and a Gogo session
  * opened once those commands are registered.
  */
@@ -31,6 +31,7 @@ public abstract class ShellTestSupport extends MoltTestSupport {
     static Option shellBundles(boolean withCounter) {
         return composite(
                 runtimeBundles(withCounter),
+                bundle(url("felix.configadmin")),
                 bundle(url("felix.gogo.runtime")),
                 bundle(url("felix.gogo.command")),
                 // The console's bundle: its converters read a typed bundle id as a Bundle. Its
