@@ -1,6 +1,5 @@
 package dev.molt.testkit.upgrade;
 
-import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +15,6 @@ import dev.molt.api.Pid;
 import dev.molt.api.ProcessRuntime;
 import dev.molt.api.UpgradeReport;
 import dev.molt.testkit.Await;
-import dev.molt.testkit.ClassLoaders;
 import dev.molt.testkit.LogCapture;
 
 /**
@@ -205,7 +203,7 @@ public final class UpgradeScenario {
             throw new AssertionError("no bundle provides " + behaviour + " before step " + (index + 1) + " (" + step.describe() + ")");
         }
         String what = "step " + (index + 1) + " (" + step.describe() + ", from " + behaviour + " " + before.active() + ")";
-        WeakReference<ClassLoader> oldCode = ClassLoaders.loaderOf(bundle);
+        ProvidingRevisions oldCode = ProvidingRevisions.of(context, behaviour);
         UpgradeStep.Result result = step.perform(new StepContext(context, runtime, behaviour, bundle, before.processes(), timeout));
         int moved = 0;
         for (UpgradeReport r : result.reports()) {
@@ -220,9 +218,7 @@ public final class UpgradeScenario {
         if (moved != result.expectedMoved()) {
             throw new AssertionError(what + " moved " + moved + " process(es), expected " + result.expectedMoved() + ": " + result.reports());
         }
-        if (result.oldRevisionRetired()) {
-            ClassLoaders.awaitCollected(oldCode, "the class loader of " + behaviour + " " + before.active() + " after " + what, timeout);
-        }
+        oldCode.awaitRetiredCollected(context, behaviour, what, timeout);
         return result.reports();
     }
 

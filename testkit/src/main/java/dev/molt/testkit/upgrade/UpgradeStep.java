@@ -6,9 +6,11 @@ import dev.molt.api.UpgradeReport;
 
 /**
  * One change of code in a scenario, performed while the traffic runs. {@link UpgradeSteps} has
- * the atomic update and the rollback. Rolling and canary upgrades become further steps: a
- * rolling step reports every process moved; a canary step moves some ({@link Result#expectedMoved})
- * and leaves the old revision loaded ({@link Result#oldRevisionRetired} false) until a promote step.
+ * the atomic update and the rollback. Rolling and canary upgrades become further steps of the same
+ * shape: a rolling step reports every process moved; a canary step moves some
+ * ({@link Result#expectedMoved}) and a promote step the rest. Which code must then be garbage the
+ * scenario works out itself: every revision that provided the behaviour before the step and no
+ * longer does.
  */
 public interface UpgradeStep {
 
@@ -21,11 +23,10 @@ public interface UpgradeStep {
     /**
      * What a step did and what should then hold.
      *
-     * @param reports            the upgrade reports the step caused
-     * @param expectedMoved      how many processes should have moved, over all those reports
-     * @param oldRevisionRetired whether the revision that ran before the step must now be garbage
+     * @param reports       the upgrade reports the step caused
+     * @param expectedMoved how many processes should have moved, over all those reports
      */
-    record Result(List<UpgradeReport> reports, int expectedMoved, boolean oldRevisionRetired) {
+    record Result(List<UpgradeReport> reports, int expectedMoved) {
         public Result {
             reports = List.copyOf(reports);
         }

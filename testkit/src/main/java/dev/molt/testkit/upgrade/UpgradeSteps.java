@@ -42,7 +42,7 @@ public final class UpgradeSteps {
                 try (InputStream in = jar.call()) {
                     c.bundle().update(in);
                 }
-                return new Result(List.of(c.awaitNewReport(before)), c.processes(), true);
+                return new Result(List.of(c.awaitNewReport(before)), c.processes());
             }
         };
     }
@@ -58,7 +58,7 @@ public final class UpgradeSteps {
             @Override
             public Result perform(StepContext c) {
                 UpgradeReport r = c.runtime().rollback(c.behaviour());
-                return new Result(List.of(r), c.processes(), true);
+                return new Result(List.of(r), c.processes());
             }
         };
     }

@@ -120,7 +120,8 @@ public class UpgradeScenarioIT extends MoltTestBase {
         installV1(Pinning.class);
         AssertionError e = assertThrows(AssertionError.class, () -> tally().timeout(SHORT)
                 .then(UpgradeSteps.update("tally 2.0.0", v2(Good.class))).run());
-        assertTrue(e.getMessage(), e.getMessage().startsWith("the class loader of tally 1.0.0 after step 1"));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("the class loader of tally 1.0.0 (bundle "));
+        assertTrue(e.getMessage(), e.getMessage().contains(") after step 1 (update to tally 2.0.0"));
         assertTrue(e.getMessage(), e.getMessage().contains("is still reachable"));
     }
 
