@@ -3,7 +3,6 @@ package dev.molt.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.io.File;
@@ -47,7 +46,7 @@ public class UpgradeIT extends MoltTestSupport {
 
     @Configuration
     public Option[] config() {
-        return options(runtimeBundles(true), bundle(url("felix.configadmin")));
+        return options(runtimeBundles(true));
     }
 
     /** Invariant 1: stopped code, live mailboxes. */
