@@ -197,11 +197,11 @@ public class Issue10ShellValuesIT extends ShellTestSupport {
         try {
             awaitBehaviour("poster", context.getBundle().getVersion().toString());
             shell.ok("proc:spawn poster --name p");
-            assertEquals("a Post from alice: hello bob\n", shell.ok("proc:call p Post{from=alice, text='hello bob'}"));
-            assertEquals("a qualified name works too", "a Post from bob: hi\n",
+            assertEquals("\"a Post from alice: hello bob\"\n", shell.ok("proc:call p Post{from=alice, text='hello bob'}"));
+            assertEquals("a qualified name works too", "\"a Post from bob: hi\"\n",
                     shell.ok("proc:call p '" + Poster.Post.class.getName() + "{from=bob, text=hi}'"));
             assertEquals("a struct of a type the behaviour does not have stays a struct",
-                    "not a Post: " + Struct.class.getName() + "\n", shell.ok("proc:call p Note{n=1}"));
+                    "\"not a Post: " + Struct.class.getName() + "\"\n", shell.ok("proc:call p Note{n=1}"));
         } finally {
             poster.unregister();
         }

@@ -276,10 +276,6 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
         return MOVE.compareAndSet(this, (Migration) null, m);
     }
 
-    /** Any thread: takes back what {@link #showMigration} showed, if it is still there. */
-    public void unshowMigration(Migration m) {
-        MOVE.compareAndSet(this, m, (Migration) null);
-    }
 
     /** Owner: the messages queued now, moved into the stash for conversion in place. */
     public ArrayDeque<Object> stashQueued() {

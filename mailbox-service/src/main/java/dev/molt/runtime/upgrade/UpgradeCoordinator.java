@@ -381,8 +381,9 @@ public final class UpgradeCoordinator {
         moveAll(back, procsOf(c.to), c.to, c.from);
         String crashes = c.crashes.isEmpty() ? "" : "; canary crashes: " + String.join("; ", c.crashes);
         c.record.aborted(why + crashes);
-        LOG.log(System.Logger.Level.WARNING, "canary of " + line.name() + " " + c.to.version() + " " + why + crashes
-                + "; its processes moved back to " + c.from.version());
+        // An abort someone asked for is news (INFO); one the canary's crashes caused needs attention.
+        LOG.log(c.crashes.isEmpty() ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "canary of " + line.name()
+                + " " + c.to.version() + " " + why + crashes + "; its processes moved back to " + c.from.version());
         synchronized (lu) {
             lu.canary = null;
             lu.rolling = null;
@@ -398,7 +399,6 @@ public final class UpgradeCoordinator {
                 lu.rolling = null;
             }
         }
-        LOG.log(System.Logger.Level.INFO, rec.report().summary());
         if (!keepOld) {
             host.get().retire(from); // processes still in a long handler move atomically at its boundary
         }

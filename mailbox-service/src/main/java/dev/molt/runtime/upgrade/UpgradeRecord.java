@@ -25,6 +25,8 @@ import dev.molt.runtime.neutral.MigrationNotes;
  */
 public final class UpgradeRecord {
 
+    private static final System.Logger LOG = System.getLogger("dev.molt.runtime");
+
     private final String behaviour;
     private final String fromVersion;
     private final UpgradeMode mode;
@@ -115,22 +117,17 @@ public final class UpgradeRecord {
      * The coordinator gave up waiting: listed held, still moving when its handler returns; the
      * process shows as held meanwhile.
      */
-    void overdue(Move m, String reason) {
-        synchronized (this) {
-            if (m.step != Move.Step.REQUESTED) {
-                return;
-            }
-            m.heldReason = reason;
-            held.put(m.process.pid(), new UpgradeReport.Held(m.process.pid(), m.process.name().orElse(null), reason));
-            settle(m);
+    synchronized void overdue(Move m, String reason) {
+        if (m.step != Move.Step.REQUESTED) {
+            return;
         }
-        if (m.process.showMigration(m)) {
-            synchronized (this) {
-                if (m.step == Move.Step.DONE || m.step == Move.Step.ENDED || m.step == Move.Step.SKIPPED) {
-                    m.process.unshowMigration(m); // it moved meanwhile: nothing to show
-                }
-            }
-        }
+        m.heldReason = reason;
+        // Shown on the process before anyone waiting on this record can look (settle wakes them).
+        // The process's own step transitions are taken under this monitor too, so it cannot move
+        // between this and the settle; it takes the step over when it reaches its boundary.
+        m.process.showMigration(m);
+        held.put(m.process.pid(), new UpgradeReport.Held(m.process.pid(), m.process.name().orElse(null), reason));
+        settle(m);
     }
 
     synchronized void migrated(Move m, long pauseNanos, MigrationNotes.OneProcess processNotes) {
@@ -195,6 +192,8 @@ public final class UpgradeRecord {
             if (!canaryStage) {
                 open = null; // every move is settled; held ones are counted through their own reference
             }
+            current = null;
+            LOG.log(System.Logger.Level.INFO, report().summary()); // the log keeps every upgrade, as proc:history does
         }
     }
 
