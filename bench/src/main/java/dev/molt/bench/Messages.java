@@ -22,11 +22,15 @@ import java.util.concurrent.ForkJoinPool;
  * how many scheduler threads exist after the rounds, the load average when the JVM started, and,
  * from a sampler thread that looks every 5 ms (both systems alike): the mean number of the
  * scheduler's threads that were runnable, and the share of samples in which a scheduler thread
- * was parked while the pool held queued work ("idle while queued", the lost-wake-up signature).
+ * was parked while the pool held queued work ("idle while queued", the lost-wake-up signature);
+ * and per round the CPU time of the scheduler's threads and of the main (sending) thread over
+ * the round's wall time, and the CPU the rest of the machine used meanwhile (from /proc/stat:
+ * another build on a shared machine shows here, and explains a slow round).
  * With {@code -Dbench.dumpSlow=true}, a round slower than half the best one so far prints a
  * thread dump and the pool's state to standard error; {@code -Dbench.sample=false} leaves the
  * sampler out and {@code -Dbench.young=true} the full collection after set-up (to check that
- * neither changes the figures).
+ * neither changes the figures); {@code -Dbench.trace=FILE} writes every sample (each scheduler
+ * thread's state and the pool's own {@code toString}) to FILE.
  *
  * <p>Usage: {@code Messages molt|pekko pingpong|fanin|fanout WARMUPS ROUNDS OUTPUT.properties KEY}.
  */
@@ -57,16 +61,33 @@ public final class Messages {
         double[] rates = new double[rounds];
         double[] runnable = new double[rounds];
         double[] idleQueued = new double[rounds];
+        double[] workerCpu = new double[rounds];
+        double[] mainCpu = new double[rounds];
+        double[] foreignCpu = new double[rounds];
+        var cpu = ManagementFactory.getThreadMXBean();
         double best = 0;
         for (int r = -warmups; r < rounds; r++) {
             sampler.reset();
+            long[] c0 = schedulerCpu(cpu, w.schedulerThreadMark());
+            long m0 = cpu.getCurrentThreadCpuTime();
+            long[] b0 = machineBusy();
             long t0 = System.nanoTime();
             w.round();
             long t1 = System.nanoTime();
+            long[] b1 = machineBusy();
+            long m1 = cpu.getCurrentThreadCpuTime();
+            long[] c1 = schedulerCpu(cpu, w.schedulerThreadMark());
             double rate = w.messages() / ((t1 - t0) / 1e9);
             double[] s = sampler.snapshot();
-            System.out.printf(Locale.ROOT, "%s %s %s %d: %,.0f msgs/s (runnable scheduler threads %.2f, idle while queued %.0f%%)%n",
-                    key, system, workload, r, rate, s[0], 100 * s[1]);
+            // CPU seconds per wall second: of all scheduler threads together, and of this (the sending) thread.
+            double wcpu = (c1[0] - c0[0]) / (double) (t1 - t0);
+            double mcpu = (m1 - m0) / (double) (t1 - t0);
+            // CPU the rest of the machine used meanwhile (cores): all busy time minus this JVM's.
+            double foreign = b0 == null ? Double.NaN
+                    : Math.max(0, ((b1[0] - b0[0]) - (b1[1] - b0[1])) / (double) (t1 - t0));
+            System.out.printf(Locale.ROOT, "%s %s %s %d: %,.0f msgs/s (runnable scheduler threads %.2f, idle while queued %.0f%%,"
+                            + " CPU/wall: scheduler threads %.2f, main thread %.2f, rest of the machine %.2f)%n",
+                    key, system, workload, r, rate, s[0], 100 * s[1], wcpu, mcpu, foreign);
             if (dumpSlow && best > 0 && rate < best / 2) {
                 System.err.printf(Locale.ROOT, "slow round %d: %,.0f msgs/s, best %,.0f; pool %s%n%s", r, rate, best,
                         w.pool(), threadDump());
@@ -76,6 +97,9 @@ public final class Messages {
                 rates[r] = rate;
                 runnable[r] = s[0];
                 idleQueued[r] = s[1];
+                workerCpu[r] = wcpu;
+                mainCpu[r] = mcpu;
+                foreignCpu[r] = foreign;
             }
         }
         sampler.interrupt();
@@ -87,6 +111,9 @@ public final class Messages {
         results.put(key + ".median", Stats.median(rates));
         results.put(key + ".runnable", Arrays.toString(round2(runnable)));
         results.put(key + ".idleWhileQueued", Arrays.toString(round2(idleQueued)));
+        results.put(key + ".schedulerCpu", Arrays.toString(round2(workerCpu)));
+        results.put(key + ".mainCpu", Arrays.toString(round2(mainCpu)));
+        results.put(key + ".foreignCpu", Arrays.toString(round2(foreignCpu)));
         results.put(key + ".check", check);
         results.put(key + ".schedulerThreads", threads);
         results.put(key + ".load", load);
@@ -129,6 +156,37 @@ public final class Messages {
         return n;
     }
 
+    /** {CPU nanoseconds so far of every live thread whose name contains mark}. */
+    static long[] schedulerCpu(java.lang.management.ThreadMXBean cpu, String mark) {
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().contains(mark)) {
+                long c = cpu.getThreadCpuTime(t.getId());
+                sum += Math.max(0, c);
+            }
+        }
+        return new long[] {sum};
+    }
+
+    /**
+     * {CPU nanoseconds the whole machine spent busy, of which this JVM's} so far, from
+     * /proc/stat (10 ms ticks) and the JVM's own process CPU time; null where there is no /proc.
+     */
+    static long[] machineBusy() {
+        try {
+            String cpuLine = Files.readAllLines(Path.of("/proc/stat")).get(0);
+            String[] f = cpuLine.trim().split("\\s+");
+            // user nice system idle iowait irq softirq steal: busy is all but idle and iowait
+            long ticks = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                    + Long.parseLong(f[7]) + Long.parseLong(f[8]);
+            long own = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+            return new long[] {ticks * 10_000_000L, own};
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     static String threadDump() {
         StringBuilder b = new StringBuilder();
         for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
@@ -155,6 +213,17 @@ public final class Messages {
         private long samples;
         private long runnableSum;
         private long idleWhileQueued;
+        /** -Dbench.trace=FILE: every sample as a line (thread states and the pool's own state). */
+        private final java.io.PrintWriter trace = openTrace();
+
+        private static java.io.PrintWriter openTrace() {
+            String f = System.getProperty("bench.trace");
+            try {
+                return f == null ? null : new java.io.PrintWriter(Files.newBufferedWriter(Path.of(f)), true);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
 
         Sampler(String mark, ForkJoinPool pool) {
             super("bench-sampler");
@@ -192,8 +261,12 @@ public final class Messages {
                 }
                 int running = 0;
                 int parked = 0;
+                StringBuilder line = trace == null ? null : new StringBuilder().append((now / 100_000) / 10.0).append(" ms");
                 for (Thread t : threads) {
                     Thread.State s = t.getState();
+                    if (line != null) {
+                        line.append(' ').append(t.getName()).append('=').append(s);
+                    }
                     if (s == Thread.State.RUNNABLE) {
                         running++;
                     } else if (s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING) {
@@ -201,6 +274,9 @@ public final class Messages {
                     }
                 }
                 boolean queued = pool != null && (pool.getQueuedSubmissionCount() > 0 || pool.getQueuedTaskCount() > 0);
+                if (line != null) {
+                    trace.println(line.append(" | ").append(pool));
+                }
                 synchronized (this) {
                     samples++;
                     runnableSum += running;

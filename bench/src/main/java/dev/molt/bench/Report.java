@@ -286,10 +286,12 @@ public final class Report {
             }
             md.append(ratios(v, w, "pekko").length).append(" |\n");
         }
-        md.append("\nEvery pair (each JVM's median msgs/s; 1-minute load average when the Molt JVM started):\n\n");
-        md.append("| workload | pair | load | Molt | Pekko | ").append(erlang ? "Erlang | " : "").append("Molt / Pekko |")
+        md.append("\nEvery pair: each JVM's median msgs/s; the 1-minute load average when the Molt JVM started; the CPU "
+                + "(cores) that the rest of the machine used during the timed rounds of the Molt and the Pekko JVM "
+                + "(median over rounds, from /proc/stat less the JVM's own CPU; another build shows here):\n\n");
+        md.append("| workload | pair | load | others' CPU | Molt | Pekko | ").append(erlang ? "Erlang | " : "").append("Molt / Pekko |")
                 .append(erlang ? " Molt / Erlang |" : "").append("\n");
-        md.append("|---|--:|--:|--:|--:|").append(erlang ? "--:|" : "").append("--:|").append(erlang ? "--:|" : "").append("\n");
+        md.append("|---|--:|--:|--:|--:|--:|").append(erlang ? "--:|" : "").append("--:|").append(erlang ? "--:|" : "").append("\n");
         for (String w : WORKLOADS) {
             for (int p = 1; p <= pairsOf(v, w); p++) {
                 double m = msg.number(key(v, w, "molt", p) + ".median");
@@ -297,6 +299,8 @@ public final class Report {
                 double e = msg.number(key(v, w, "erlang", p) + ".median");
                 String load = msg.get(key(v, w, "molt", p) + ".load");
                 md.append("| ").append(w).append(" | ").append(p).append(" | ").append(load == null ? "" : load.split(" ")[0])
+                        .append(" | ").append(fmt2(Stats.median(Stats.parse(msg.get(key(v, w, "molt", p) + ".foreignCpu")))))
+                        .append(" / ").append(fmt2(Stats.median(Stats.parse(msg.get(key(v, w, "pekko", p) + ".foreignCpu")))))
                         .append(" | ").append(fmt(m)).append(" | ").append(fmt(k)).append(" | ");
                 if (erlang) {
                     md.append(fmt(e)).append(" | ");
@@ -480,13 +484,16 @@ public final class Report {
         md.append("## Scheduler threads, sampled\n\n");
         md.append("A sampler thread in every JVM (both systems alike) looked every 5 ms at the scheduler's threads: the "
                 + "mean number that were runnable, and the share of samples in which one was parked while its pool held "
-                + "queued work. Median over the timed rounds of all JVMs, [min-max over rounds].\n\n");
-        md.append("| Java | workload | Molt runnable | Pekko runnable | Molt idle while queued | Pekko idle while queued |\n");
-        md.append("|---|---|--:|--:|--:|--:|\n");
+                + "queued work; and per round the CPU time (cores) of the scheduler's threads and of the sending thread "
+                + "(the harness's main thread: the sender in fan-out, idle in the others). Median over the timed rounds "
+                + "of all JVMs, [min-max over rounds].\n\n");
+        md.append("| Java | workload | Molt runnable | Pekko runnable | Molt idle while queued | Pekko idle while queued "
+                + "| Molt scheduler CPU | Pekko scheduler CPU | Molt sender CPU | Pekko sender CPU |\n");
+        md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (String v : jdks) {
             for (String w : WORKLOADS) {
                 md.append("| ").append(v).append(" | ").append(w);
-                for (String field : new String[] {"runnable", "idleWhileQueued"}) {
+                for (String field : new String[] {"runnable", "idleWhileQueued", "schedulerCpu", "mainCpu"}) {
                     for (String s : new String[] {"molt", "pekko"}) {
                         List<Double> all = new ArrayList<>();
                         for (int p = 1; p <= pairsOf(v, w); p++) {
@@ -497,7 +504,7 @@ public final class Report {
                             }
                         }
                         double[] a = all.stream().mapToDouble(Double::doubleValue).toArray();
-                        md.append(" | ").append(a.length == 0 ? "n/a" : field.equals("runnable")
+                        md.append(" | ").append(a.length == 0 ? "n/a" : !field.equals("idleWhileQueued")
                                 ? fmt2(Stats.median(a)) + " [" + fmt2(Stats.min(a)) + "-" + fmt2(Stats.max(a)) + "]"
                                 : pct(Stats.median(a)) + " [" + pct(Stats.min(a)) + "-" + pct(Stats.max(a)) + "]");
                     }
