@@ -147,23 +147,34 @@ public final class Messages {
     }
 
     static int schedulerThreads(String mark) {
-        int n = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().contains(mark)) {
-                n++;
+        return threadsNamed(mark).size();
+    }
+
+    /**
+     * Live threads whose name contains {@code mark}, listed from the root thread group (unlike
+     * {@link Thread#getAllStackTraces()}, this takes no stack traces and needs no safepoint).
+     */
+    static List<Thread> threadsNamed(String mark) {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] all = new Thread[root.activeCount() + 16];
+        int n = root.enumerate(all, true);
+        List<Thread> found = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (all[i].getName().contains(mark)) {
+                found.add(all[i]);
             }
         }
-        return n;
+        return found;
     }
 
     /** {CPU nanoseconds so far of every live thread whose name contains mark}. */
     static long[] schedulerCpu(java.lang.management.ThreadMXBean cpu, String mark) {
         long sum = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().contains(mark)) {
-                long c = cpu.getThreadCpuTime(t.getId());
-                sum += Math.max(0, c);
-            }
+        for (Thread t : threadsNamed(mark)) {
+            sum += Math.max(0, cpu.getThreadCpuTime(t.getId()));
         }
         return new long[] {sum};
     }
@@ -249,14 +260,9 @@ public final class Messages {
             long lastScan = 0;
             while (!isInterrupted()) {
                 long now = System.nanoTime();
-                if (now - lastScan > 1_000_000_000L) {
-                    List<Thread> found = new ArrayList<>();
-                    for (Thread t : Thread.getAllStackTraces().keySet()) {
-                        if (t.getName().contains(mark)) {
-                            found.add(t);
-                        }
-                    }
-                    threads = found;
+                if (now - lastScan > 100_000_000L) {
+                    // Often enough to see a worker the pool starts late (pools start them lazily).
+                    threads = threadsNamed(mark);
                     lastScan = now;
                 }
                 int running = 0;
