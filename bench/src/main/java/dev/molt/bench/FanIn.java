@@ -3,80 +3,40 @@ package dev.molt.bench;
 import dev.molt.api.Behaviour;
 import dev.molt.api.Pid;
 import dev.molt.api.ProcessContext;
+import dev.molt.api.ProcessRuntime;
 import dev.molt.bench.molt.MoltSupport;
 import dev.molt.bench.pekko.PekkoSupport;
-import dev.molt.runtime.MoltRuntime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Props;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Four producer threads (not processes) each send one million messages to one process; an
- * invocation ends when the process has handled all four million. The score is time per message,
- * which the report turns into messages per second. Measures the multi-producer enqueue under
- * contention and the consumer's batch drain.
+ * Fan-in: four producer threads (not processes) each send one million messages to one process;
+ * a round ends when the process has handled all four million. Measures the multi-producer
+ * enqueue under contention and the consumer's batch drain. The message is one shared constant,
+ * so no message allocation is measured (Pekko still allocates an envelope per send).
  */
-@BenchmarkMode(Mode.SingleShotTime)
-@Warmup(iterations = 5)
-@Measurement(iterations = 10)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-public class FanIn {
+final class FanIn {
 
     static final int PRODUCERS = 4;
     static final int PER_PRODUCER = 1_000_000;
     static final int TOTAL = PRODUCERS * PER_PRODUCER;
 
-    /** The message every producer sends: one shared constant, so no allocation is measured. */
+    private FanIn() {
+    }
+
+    /** The message every producer sends (fan-out sends it too). */
     public enum Tick { TICK }
 
     /** Tells the consumer how many ticks make a round and whom to tell when they are in. */
     public record Expect(long count, CountDownLatch done) {
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(TOTAL)
-    public void molt(MoltSide side) throws Exception {
-        CountDownLatch done = new CountDownLatch(1);
-        side.runtime.send(side.consumer, new Expect(TOTAL, done));
-        produce(side.producers, () -> {
-            for (int i = 0; i < PER_PRODUCER; i++) {
-                side.runtime.send(side.consumer, Tick.TICK);
-            }
-        });
-        PingPong.await(done);
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(TOTAL)
-    public void pekko(PekkoSide side) throws Exception {
-        CountDownLatch done = new CountDownLatch(1);
-        side.consumer.tell(new Expect(TOTAL, done), ActorRef.noSender());
-        produce(side.producers, () -> {
-            for (int i = 0; i < PER_PRODUCER; i++) {
-                side.consumer.tell(Tick.TICK, ActorRef.noSender());
-            }
-        });
-        PingPong.await(done);
     }
 
     /** Runs {@code work} on every producer thread at once and waits for all of them. */
@@ -123,25 +83,30 @@ public class FanIn {
         }
     }
 
-    @State(Scope.Benchmark)
-    public static class MoltSide {
-        MoltRuntime runtime;
-        Pid consumer;
-        ExecutorService producers;
+    static Workload molt() {
+        ProcessRuntime runtime = MoltSupport.start();
+        MoltSupport.register(runtime, "fanin", "1.0.0", new ConsumerBehaviour());
+        Pid consumer = runtime.spawn("fanin", null);
+        ExecutorService producers = producerThreads();
+        return new MoltWorkload(runtime, TOTAL) {
+            @Override
+            public void round() throws Exception {
+                CountDownLatch done = new CountDownLatch(1);
+                runtime.send(consumer, new Expect(TOTAL, done));
+                produce(producers, () -> {
+                    for (int i = 0; i < PER_PRODUCER; i++) {
+                        runtime.send(consumer, Tick.TICK);
+                    }
+                });
+                PingPong.await(done);
+            }
 
-        @Setup(Level.Trial)
-        public void start() {
-            runtime = MoltSupport.start();
-            MoltSupport.register(runtime, "fanin", "1.0.0", new ConsumerBehaviour());
-            consumer = runtime.spawn("fanin", null);
-            producers = producerThreads();
-        }
-
-        @TearDown(Level.Trial)
-        public void stop() {
-            producers.shutdownNow();
-            runtime.shutdown();
-        }
+            @Override
+            public void close() {
+                producers.shutdownNow();
+                super.close();
+            }
+        };
     }
 
     // ---- Pekko ----
@@ -166,23 +131,28 @@ public class FanIn {
         }
     }
 
-    @State(Scope.Benchmark)
-    public static class PekkoSide {
-        ActorSystem system;
-        ActorRef consumer;
-        ExecutorService producers;
+    static Workload pekko() {
+        ActorSystem system = PekkoSupport.start("fanin");
+        ActorRef consumer = system.actorOf(Props.create(PekkoConsumer.class, PekkoConsumer::new));
+        ExecutorService producers = producerThreads();
+        return new PekkoWorkload(system, TOTAL) {
+            @Override
+            public void round() throws Exception {
+                CountDownLatch done = new CountDownLatch(1);
+                consumer.tell(new Expect(TOTAL, done), ActorRef.noSender());
+                produce(producers, () -> {
+                    for (int i = 0; i < PER_PRODUCER; i++) {
+                        consumer.tell(Tick.TICK, ActorRef.noSender());
+                    }
+                });
+                PingPong.await(done);
+            }
 
-        @Setup(Level.Trial)
-        public void start() {
-            system = PekkoSupport.start("fanin");
-            consumer = system.actorOf(Props.create(PekkoConsumer.class, PekkoConsumer::new));
-            producers = producerThreads();
-        }
-
-        @TearDown(Level.Trial)
-        public void stop() {
-            producers.shutdownNow();
-            PekkoSupport.stop(system);
-        }
+            @Override
+            public void close() {
+                producers.shutdownNow();
+                super.close();
+            }
+        };
     }
 }

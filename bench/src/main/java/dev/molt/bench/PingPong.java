@@ -3,61 +3,33 @@ package dev.molt.bench;
 import dev.molt.api.Behaviour;
 import dev.molt.api.Pid;
 import dev.molt.api.ProcessContext;
+import dev.molt.api.ProcessRuntime;
 import dev.molt.bench.molt.MoltSupport;
 import dev.molt.bench.pekko.PekkoSupport;
-import dev.molt.runtime.MoltRuntime;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Props;
-import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Two processes bounce one message back and forth; the score is messages handled per second.
- * Every hop is a send to an idle process, so this measures the send, the wake-up and the
- * hand-over between the two workers: the latency path, not batching.
+ * Ping-pong: two processes bounce one message; a round is {@link #ROUND_TRIPS} round trips (two
+ * messages each). Every hop is a send to an idle process, so this measures the send, the wake-up
+ * and the hand-over between the two workers: the latency path, not batching. Each hop allocates
+ * one new message in both systems (Molt's carries the reply address, Pekko's the sender ref).
  */
-@BenchmarkMode(Mode.Throughput)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 2)
-@OutputTimeUnit(TimeUnit.SECONDS)
-public class PingPong {
+final class PingPong {
 
-    /** Messages per invocation: one rally. */
-    static final int HOPS = 20_000;
+    static final int ROUND_TRIPS = 1_000_000;
+    static final int HOPS = 2 * ROUND_TRIPS;
 
-    @Benchmark
-    @OperationsPerInvocation(HOPS)
-    public void molt(MoltSide side) throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(1);
-        side.runtime.send(side.a, new Ball(side.b, HOPS, done));
-        await(done);
-    }
-
-    @Benchmark
-    @OperationsPerInvocation(HOPS)
-    public void pekko(PekkoSide side) throws InterruptedException {
-        CountDownLatch done = new CountDownLatch(1);
-        side.a.tell(new PekkoBall(HOPS, done), side.b);
-        await(done);
+    private PingPong() {
     }
 
     static void await(CountDownLatch done) throws InterruptedException {
-        if (!done.await(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("a rally did not finish within 60 s");
+        if (!done.await(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("a round did not finish within 120 s");
         }
     }
 
@@ -90,24 +62,19 @@ public class PingPong {
         }
     }
 
-    @State(Scope.Benchmark)
-    public static class MoltSide {
-        MoltRuntime runtime;
-        Pid a;
-        Pid b;
-
-        @Setup(Level.Trial)
-        public void start() {
-            runtime = MoltSupport.start();
-            MoltSupport.register(runtime, "pingpong", "1.0.0", new PlayerBehaviour());
-            a = runtime.spawn("pingpong", null);
-            b = runtime.spawn("pingpong", null);
-        }
-
-        @TearDown(Level.Trial)
-        public void stop() {
-            runtime.shutdown();
-        }
+    static Workload molt() {
+        ProcessRuntime runtime = MoltSupport.start();
+        MoltSupport.register(runtime, "pingpong", "1.0.0", new PlayerBehaviour());
+        Pid a = runtime.spawn("pingpong", null);
+        Pid b = runtime.spawn("pingpong", null);
+        return new MoltWorkload(runtime, HOPS) {
+            @Override
+            public void round() throws InterruptedException {
+                CountDownLatch done = new CountDownLatch(1);
+                runtime.send(a, new Ball(b, HOPS, done));
+                await(done);
+            }
+        };
     }
 
     // ---- Pekko ----
@@ -128,22 +95,17 @@ public class PingPong {
         }
     }
 
-    @State(Scope.Benchmark)
-    public static class PekkoSide {
-        ActorSystem system;
-        ActorRef a;
-        ActorRef b;
-
-        @Setup(Level.Trial)
-        public void start() {
-            system = PekkoSupport.start("pingpong");
-            a = system.actorOf(Props.create(PekkoPlayer.class, PekkoPlayer::new));
-            b = system.actorOf(Props.create(PekkoPlayer.class, PekkoPlayer::new));
-        }
-
-        @TearDown(Level.Trial)
-        public void stop() {
-            PekkoSupport.stop(system);
-        }
+    static Workload pekko() {
+        ActorSystem system = PekkoSupport.start("pingpong");
+        ActorRef a = system.actorOf(Props.create(PekkoPlayer.class, PekkoPlayer::new));
+        ActorRef b = system.actorOf(Props.create(PekkoPlayer.class, PekkoPlayer::new));
+        return new PekkoWorkload(system, HOPS) {
+            @Override
+            public void round() throws InterruptedException {
+                CountDownLatch done = new CountDownLatch(1);
+                a.tell(new PekkoBall(HOPS, done), b);
+                await(done);
+            }
+        };
     }
 }

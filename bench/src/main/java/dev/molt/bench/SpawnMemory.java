@@ -4,7 +4,7 @@ import dev.molt.api.Behaviour;
 import dev.molt.api.ProcessContext;
 import dev.molt.bench.molt.MoltSupport;
 import dev.molt.bench.pekko.PekkoSupport;
-import dev.molt.runtime.MoltRuntime;
+import dev.molt.api.ProcessRuntime;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -29,7 +29,8 @@ import org.apache.pekko.actor.Props;
  * <p>Pekko creates an actor asynchronously (the constructor runs on the dispatcher after
  * {@code actorOf} returns), so its spawn time runs until every constructor has run.
  *
- * <p>Usage: {@code SpawnMemory molt|pekko COUNT ROUNDS OUTPUT.properties}. Run in its own JVM.
+ * <p>Usage: {@code SpawnMemory molt|pekko COUNT ROUNDS OUTPUT.properties KEY}. Run in its own JVM;
+ * the figures go under {@code KEY.molt.} or {@code KEY.pekko.}.
  */
 public final class SpawnMemory {
 
@@ -67,6 +68,7 @@ public final class SpawnMemory {
         int count = Integer.parseInt(args[1]);
         int rounds = Integer.parseInt(args[2]);
         Path out = Path.of(args[3]);
+        String key = args[4] + "." + system;
 
         double[] rate = new double[rounds];
         double[] bytes = new double[rounds];
@@ -79,12 +81,12 @@ public final class SpawnMemory {
             System.out.printf("%s round %d: %,.0f spawns/s, %.1f bytes/process%n", system, r + 1, m[0], m[1]);
         }
         Results results = Results.read(out);
-        results.put(system + ".spawn.count", count);
-        results.put(system + ".spawn.rounds", rounds);
-        results.put(system + ".spawn.perSecond.median", median(rate));
-        results.put(system + ".spawn.perSecond.all", Arrays.toString(rate));
-        results.put(system + ".idle.bytesPerProcess.median", median(bytes));
-        results.put(system + ".idle.bytesPerProcess.all", Arrays.toString(bytes));
+        results.put(key + ".spawn.count", count);
+        results.put(key + ".spawn.rounds", rounds);
+        results.put(key + ".spawn.perSecond.median", Stats.median(rate));
+        results.put(key + ".spawn.perSecond.all", Arrays.toString(rate));
+        results.put(key + ".idle.bytesPerProcess.median", Stats.median(bytes));
+        results.put(key + ".idle.bytesPerProcess.all", Arrays.toString(bytes));
         results.write(out);
         System.exit(0);
     }
@@ -99,7 +101,7 @@ public final class SpawnMemory {
     }
 
     static double[] measureMolt(int count) {
-        MoltRuntime runtime = MoltSupport.start();
+        ProcessRuntime runtime = MoltSupport.start();
         MoltSupport.register(runtime, "idle", "1.0.0", new IdleBehaviour());
         runtime.spawn("idle", null); // first spawn loads classes; not counted
         long before = heapAfterGc();
@@ -110,7 +112,7 @@ public final class SpawnMemory {
         long elapsed = System.nanoTime() - t0;
         long after = heapAfterGc();
         double[] result = {count / (elapsed / 1e9), (after - before) / (double) count};
-        runtime.shutdown();
+        MoltSupport.stop(runtime);
         return result;
     }
 
@@ -154,12 +156,5 @@ public final class SpawnMemory {
             last = used;
         }
         return last;
-    }
-
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -3,10 +3,9 @@ package dev.molt.bench;
 import dev.molt.api.Behaviour;
 import dev.molt.api.Pid;
 import dev.molt.api.ProcessContext;
+import dev.molt.api.ProcessRuntime;
 import dev.molt.api.UpgradeReport;
 import dev.molt.bench.molt.MoltSupport;
-import dev.molt.runtime.code.BehaviourVersion;
-import dev.molt.runtime.MoltRuntime;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,7 +38,14 @@ import java.util.concurrent.locks.LockSupport;
  * The sender keeps at most {@link #IN_FLIGHT} messages unhandled, so the mailboxes stay short and
  * the sender runs as fast as the processes handle.
  *
- * <p>Usage: {@code UpgradeCost OUTPUT.properties ROUNDS N...}. Run in its own JVM.
+ * <p>Modes: {@code atomic} (withdraw, then register: a bundle update), {@code rolling} and
+ * {@code canary} (through {@link MoltSupport}'s placeholders until the runtime has them; a mode
+ * the runtime lacks is recorded as "not measured" with the reason). Sizes run one after another
+ * in this JVM, each with a fresh runtime; {@code -Dbench.upgrade.budgetSeconds} (default 60)
+ * bounds the measured upgrades of one size (at least one is always made).
+ *
+ * <p>Usage: {@code UpgradeCost OUTPUT.properties KEY atomic|rolling|canary ROUNDS N...}; figures
+ * go under {@code KEY.MODE.N.}. Run in its own JVM.
  */
 public final class UpgradeCost {
 
@@ -130,12 +136,12 @@ public final class UpgradeCost {
 
     /** Sends round-robin until stopped, never more than {@link #IN_FLIGHT} ahead of the handlers. */
     static final class Sender extends Thread {
-        final MoltRuntime runtime;
+        final ProcessRuntime runtime;
         final Pid[] pids;
         final AtomicLong sent = new AtomicLong();
         volatile boolean running = true;
 
-        Sender(MoltRuntime runtime, Pid[] pids) {
+        Sender(ProcessRuntime runtime, Pid[] pids) {
             super("upgrade-sender");
             this.runtime = runtime;
             this.pids = pids;
@@ -163,31 +169,77 @@ public final class UpgradeCost {
         }
     }
 
+    /** Upgrade modes, as the report names them. */
+    enum Mode { ATOMIC, ROLLING, CANARY }
+
+    /** Kept: a logger only referenced by name could be collected and lose its level. */
+    static final java.util.logging.Logger RUNTIME_LOG = java.util.logging.Logger.getLogger("dev.molt.runtime");
+
     public static void main(String[] args) throws Exception {
+        // The runtime logs every upgrade at INFO; the harness prints its own line per upgrade.
+        RUNTIME_LOG.setLevel(java.util.logging.Level.WARNING);
         Path out = Path.of(args[0]);
-        int rounds = Integer.parseInt(args[1]);
-        Results results = Results.read(out);
-        for (int a = 2; a < args.length; a++) {
+        String key = args[1];
+        Mode mode = Mode.valueOf(args[2].toUpperCase(java.util.Locale.ROOT));
+        int rounds = Integer.parseInt(args[3]);
+        double budget = Double.parseDouble(System.getProperty("bench.upgrade.budgetSeconds", "60"));
+        String notMeasured = null;
+        for (int a = 4; a < args.length; a++) {
             int n = Integer.parseInt(args[a]);
-            measure(n, rounds, results);
+            String k = key + "." + mode.name().toLowerCase(java.util.Locale.ROOT) + "." + n + ".";
+            Results results = Results.read(out);
+            if (notMeasured == null) {
+                measure(mode, n, rounds, budget, results, k);
+                notMeasured = results.get(k + "notMeasured");
+            } else {
+                results.put(k + "notMeasured", notMeasured); // the mode is missing: no need to spawn the next size
+            }
             results.write(out);
         }
         System.exit(0);
     }
 
     /** One upgrade's figures. */
-    record Sample(double wallMs, double suspendMs, double cpuMs, double reportMs, double reportLongestMs, double steadyRate, double windowRate,
-                  double windowSentRate, int migrated, int held, int failed, long[] pauses, long[] gaps) {
+    record Sample(double wallMs, double suspendMs, double cpuMs, double reportMs, double reportLongestMs, double steadyRate,
+                  double windowRate, int migrated, int held, int failed, long[] pauses, long[] gaps) {
     }
 
-    static void measure(int n, int rounds, Results results) throws InterruptedException {
+    /** Does one upgrade of {@code mode}; returns the time (ns) when its first step returned. */
+    static MoltSupport.Version upgrade(Mode mode, ProcessRuntime runtime, MoltSupport.Version from, String to,
+                                       Behaviour<?> code, int n, long[] midpoint) {
+        switch (mode) {
+            case ATOMIC -> {
+                MoltSupport.unregister(runtime, from);
+                midpoint[0] = System.nanoTime();
+                return MoltSupport.register(runtime, from.behaviour(), to, code);
+            }
+            case ROLLING -> {
+                MoltSupport.Version v = MoltSupport.rolling(runtime, from, to, code);
+                midpoint[0] = System.nanoTime();
+                return v;
+            }
+            case CANARY -> {
+                MoltSupport.Canary c = MoltSupport.canary(runtime, from, to, code, Math.max(1, n / 10));
+                midpoint[0] = System.nanoTime();
+                return MoltSupport.promote(runtime, c);
+            }
+            default -> throw new AssertionError(mode);
+        }
+    }
+
+    /**
+     * Measures {@code rounds} upgrades (after one warm-up upgrade) of {@code n} processes, or as
+     * many as fit in {@code budgetSeconds} of upgrading; the sizes that do not fit are cut short
+     * and say so ({@code KEY.rounds} below the asked number, {@code KEY.cutShort}).
+     */
+    static void measure(Mode mode, int n, int rounds, double budgetSeconds, Results results, String k)
+            throws InterruptedException {
         // The counter is shared by every size measured in this JVM: without a reset, the sender
         // of the next size compares its own count with the previous sizes' total, its in-flight
-        // cap does not hold, and it floods the mailboxes (millions of queued messages made
-        // upgrades take seconds, intermittently, in the first full run).
+        // cap does not hold, and it floods the mailboxes.
         HANDLED.reset();
-        MoltRuntime runtime = MoltSupport.start();
-        BehaviourVersion binding = MoltSupport.register(runtime, "upgraded", "1.0.0", new VersionA());
+        ProcessRuntime runtime = MoltSupport.start();
+        MoltSupport.Version version = MoltSupport.register(runtime, "upgraded", "1.0.0", new VersionA());
         Pid[] pids = new Pid[n];
         for (int i = 0; i < n; i++) {
             pids[i] = runtime.spawn("upgraded", null);
@@ -201,8 +253,15 @@ public final class UpgradeCost {
         Thread.sleep(1000);
 
         List<Sample> samples = new ArrayList<>();
+        long budgetStart = System.nanoTime();
+        String cutShort = null;
         // Round 0 warms the upgrade path up and is not reported.
         for (int round = 0; round <= rounds; round++) {
+            if (round > 1 && (System.nanoTime() - budgetStart) / 1e9 > budgetSeconds) {
+                cutShort = "stopped after " + (round - 1) + " of " + rounds + " measured upgrades: over the "
+                        + budgetSeconds + " s budget";
+                break;
+            }
             long h0 = HANDLED.sum();
             Thread.sleep(300);
             double steady = (HANDLED.sum() - h0) / 0.3;
@@ -215,55 +274,67 @@ public final class UpgradeCost {
             Behaviour<?> code = round % 2 == 0 ? new VersionB() : new VersionA();
 
             long handledBefore = HANDLED.sum();
-            long sentBefore = sender.sent.get();
             var threads = java.lang.management.ManagementFactory.getThreadMXBean();
             long cpu0 = threads.getCurrentThreadCpuTime();
+            long[] mid = new long[1];
             long t0 = System.nanoTime();
-            MoltSupport.unregister(runtime, binding);
-            long tMid = System.nanoTime();
-            binding = MoltSupport.register(runtime, "upgraded", next, code);
+            try {
+                version = upgrade(mode, runtime, version, next, code, n, mid);
+            } catch (UnsupportedOperationException e) {
+                results.put(k + "notMeasured", e.getMessage());
+                System.out.printf("upgrade %s n=%d: not measured: %s%n", mode, n, e.getMessage());
+                break;
+            }
             long t1 = System.nanoTime();
             long cpu1 = threads.getCurrentThreadCpuTime();
-            while (PAUSE_COUNT.get() < n && System.nanoTime() - t1 < 60_000_000_000L) {
-                Thread.onSpinWait();
+            long waitLimit = (long) (Math.max(60, budgetSeconds) * 1e9);
+            while (PAUSE_COUNT.get() < n && System.nanoTime() - t1 < waitLimit) {
+                LockSupport.parkNanos(50_000); // not a spin: it would take a core from the workers
             }
             long t2 = System.nanoTime();
             double window = (t2 - t0) / 1e9;
             double windowRate = (HANDLED.sum() - handledBefore) / window;
-            double windowSent = (sender.sent.get() - sentBefore) / window;
             List<UpgradeReport> history = runtime.upgradeHistory();
             UpgradeReport report = history.get(history.size() - 1);
             // Let every process see a message under the new version before reading the gaps.
-            Thread.sleep(Math.max(300, n / 100));
+            Thread.sleep(Math.min(2000, Math.max(300, n / 100)));
             long[] p = Arrays.copyOf(pauses, Math.min(n, PAUSE_COUNT.get()));
             long[] g = Arrays.copyOf(gaps, Math.min(n, GAP_COUNT.get()));
-            Sample s = new Sample((t2 - t0) / 1e6, (tMid - t0) / 1e6, (cpu1 - cpu0) / 1e6, report.total().toNanos() / 1e6,
-                    report.longestPause().toNanos() / 1e6, steady, windowRate, windowSent,
+            Sample s = new Sample((t2 - t0) / 1e6, (mid[0] - t0) / 1e6, (cpu1 - cpu0) / 1e6, report.total().toNanos() / 1e6,
+                    report.longestPause().toNanos() / 1e6, steady, windowRate,
                     report.migrated(), report.held().size(), report.failed(), p, g);
-            System.out.printf("upgrade n=%d round %d: wall %.2f ms (suspend+export %.2f, coordinator cpu %.2f), report total %.2f ms, longest pause %.2f ms, "
-                            + "migrated %d held %d failed %d, pauses %d gaps %d%n",
-                    n, round, s.wallMs, s.suspendMs, s.cpuMs, s.reportMs, s.reportLongestMs, s.migrated, s.held, s.failed, p.length, g.length);
+            System.out.printf("upgrade %s n=%d round %d: wall %.2f ms (first step %.2f, coordinator cpu %.2f), report total %.2f ms, "
+                            + "longest pause %.2f ms, migrated %d held %d failed %d, pauses %d gaps %d, %.0f msgs/s in window vs %.0f steady%n",
+                    mode, n, round, s.wallMs, s.suspendMs, s.cpuMs, s.reportMs, s.reportLongestMs, s.migrated, s.held, s.failed,
+                    p.length, g.length, windowRate, steady);
             if (round > 0) {
                 samples.add(s);
             }
         }
         sender.running = false;
         sender.join();
-        runtime.shutdown();
+        MoltSupport.stop(runtime);
 
-        String k = "upgrade." + n + ".";
+        results.put(k + "asked", rounds);
         results.put(k + "rounds", samples.size());
-        results.put(k + "wallMs.median", SpawnMemory.median(samples.stream().mapToDouble(Sample::wallMs).toArray()));
-        results.put(k + "wallMs.all", Arrays.toString(samples.stream().mapToDouble(Sample::wallMs).toArray()));
-        results.put(k + "suspendMs.median", SpawnMemory.median(samples.stream().mapToDouble(Sample::suspendMs).toArray()));
-        results.put(k + "coordinatorCpuMs.median", SpawnMemory.median(samples.stream().mapToDouble(Sample::cpuMs).toArray()));
-        results.put(k + "reportTotalMs.median", SpawnMemory.median(samples.stream().mapToDouble(Sample::reportMs).toArray()));
+        results.put(k + "load", Messages.loadAverage());
+        if (cutShort != null) {
+            results.put(k + "cutShort", cutShort);
+        }
+        if (samples.isEmpty()) {
+            return;
+        }
+        results.put(k + "wallMs.median", Stats.median(samples.stream().mapToDouble(Sample::wallMs).toArray()));
+        results.put(k + "wallMs.all", Arrays.toString(samples.stream().mapToDouble(s -> Math.round(s.wallMs * 100) / 100.0).toArray()));
+        results.put(k + "firstStepMs.median", Stats.median(samples.stream().mapToDouble(Sample::suspendMs).toArray()));
+        results.put(k + "coordinatorCpuMs.median", Stats.median(samples.stream().mapToDouble(Sample::cpuMs).toArray()));
+        results.put(k + "reportTotalMs.median", Stats.median(samples.stream().mapToDouble(Sample::reportMs).toArray()));
         results.put(k + "reportLongestPauseMs.median",
-                SpawnMemory.median(samples.stream().mapToDouble(Sample::reportLongestMs).toArray()));
-        results.put(k + "steadyPerSecond.median", SpawnMemory.median(samples.stream().mapToDouble(Sample::steadyRate).toArray()));
-        results.put(k + "windowPerSecond.median", SpawnMemory.median(samples.stream().mapToDouble(Sample::windowRate).toArray()));
-        results.put(k + "windowSentPerSecond.median",
-                SpawnMemory.median(samples.stream().mapToDouble(Sample::windowSentRate).toArray()));
+                Stats.median(samples.stream().mapToDouble(Sample::reportLongestMs).toArray()));
+        results.put(k + "steadyPerSecond.median", Stats.median(samples.stream().mapToDouble(Sample::steadyRate).toArray()));
+        results.put(k + "windowPerSecond.median", Stats.median(samples.stream().mapToDouble(Sample::windowRate).toArray()));
+        results.put(k + "windowShare.median",
+                Stats.median(samples.stream().mapToDouble(s -> s.windowRate / s.steadyRate).toArray()));
         results.put(k + "migrated.min", samples.stream().mapToInt(Sample::migrated).min().orElse(0));
         results.put(k + "held.max", samples.stream().mapToInt(Sample::held).max().orElse(0));
         results.put(k + "failed.max", samples.stream().mapToInt(Sample::failed).max().orElse(0));
@@ -279,6 +350,7 @@ public final class UpgradeCost {
             return;
         }
         results.put(key + ".p50Ms", percentile(all, 0.50) / 1e6);
+        results.put(key + ".p999Ms", percentile(all, 0.999) / 1e6);
         results.put(key + ".p99Ms", percentile(all, 0.99) / 1e6);
         results.put(key + ".maxMs", all[all.length - 1] / 1e6);
     }

@@ -94,6 +94,11 @@ public class MoltRuntime implements ProcessRuntime {
         return kernel.settings();
     }
 
+    /** The dispatcher's permits, threads and counts, for diagnostics. */
+    public String dispatcherState() {
+        return kernel.dispatcher().toString();
+    }
+
     // ---- versions of behaviours ---------------------------------------------------------
 
     /**
