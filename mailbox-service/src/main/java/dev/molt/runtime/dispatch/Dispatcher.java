@@ -470,10 +470,11 @@ public final class Dispatcher {
     }
 
     /**
-     * Runs {@code turn} on this thread, nested inside the current one (a call from a handler to a
-     * process nobody runs): the worker's bookkeeping of the outer turn is kept and put back.
+     * Runs {@code turn}, the turn of {@code task}, on this thread, nested inside the current one (a
+     * call from a handler to a process nobody runs): the worker's bookkeeping of the outer turn is
+     * kept and put back.
      */
-    public void runInline(Runnable turn) {
+    public void runInline(Object task, Runnable turn) {
         Worker w = Worker.current(this);
         if (w == null) {
             turn.run();
@@ -483,7 +484,7 @@ public final class Dispatcher {
         ClassLoader loader = w.getContextClassLoader();
         w.pushOuter(outer);
         try {
-            w.setCurrent(turn);
+            w.setCurrent(task);
             turn.run();
         } finally {
             w.popOuter();

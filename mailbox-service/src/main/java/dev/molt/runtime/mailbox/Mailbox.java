@@ -15,12 +15,18 @@ import dev.molt.runtime.dispatch.Dispatcher;
  * <h2>Thread rules</h2>
  * <ul>
  * <li>Producers (any thread) call {@link #enqueue} and {@link #enqueueSystem}.</li>
- * <li>The <em>owner</em> is the one thread that set the {@link #SCHEDULED} bit, by
- * {@link #trySchedule} (then the owner is the worker thread running {@link #run}) or by
- * {@link #tryAcquire} (a spawner running {@code init}, or a caller running an idle callee's turn
- * inline). Only the owner
- * polls the queues, touches {@link #stash}, and reads or writes the process's state. The owner
- * gives the bit up with {@link #release}, which reschedules if work arrived meanwhile.</li>
+ * <li>{@link #SCHEDULED} is the process's one ticket: set by whoever makes it runnable
+ * ({@link #trySchedule}, which then hands it to the dispatcher), it stays set until the turn that
+ * follows ends. The <em>owner</em> is the one thread that set {@link #RUNNING}: the worker that
+ * took the ticket from the dispatcher ({@link #run} claims it), a thread that took an unscheduled
+ * process ({@link #tryAcquire}: a spawner running {@code init}, a caller running an idle callee's
+ * turn inline), or a caller that took a scheduled process before any worker did
+ * ({@link #tryHelp}: a handler calling a process that waits in the queue runs it itself). Only the
+ * owner polls the queues, touches {@link #stash}, and reads or writes the process's state. It gives
+ * both bits up with {@link #release}, which reschedules if work arrived meanwhile.</li>
+ * <li>After a help, the ticket the dispatcher still holds is stale: when a worker takes it,
+ * {@link #run} finds the process not scheduled, or owned, and returns at once. A process is
+ * never run by two threads: {@link #RUNNING} is taken with a CAS.</li>
  * </ul>
  *
  * <h2>Memory ordering</h2>
@@ -39,8 +45,10 @@ import dev.molt.runtime.dispatch.Dispatcher;
  */
 public abstract class Mailbox<M> implements Runnable {
 
-    /** Owned: some thread runs, or is about to run, this process. */
+    /** Runnable: the process has a turn coming (queued, or running now). */
     public static final int SCHEDULED = 1;
+    /** Owned: a thread runs this process's turn now (see the class comment). */
+    public static final int RUNNING = 8;
     /** No user message may be handled: the code is being replaced, absent, or the process is held. */
     public static final int SUSPENDED = 2;
     /** The process has ended; nothing is scheduled for user messages any more. */
@@ -146,7 +154,7 @@ public abstract class Mailbox<M> implements Runnable {
                             submit(now, last); // the dispatcher was replaced by a reconfiguration meanwhile
                             return true;
                         } catch (RejectedExecutionException again) {
-                            clearBits(SCHEDULED); // and that one is shut down too: nothing stays owned
+                            clearBits(SCHEDULED); // and that one is shut down too: nothing stays scheduled
                             throw again;
                         }
                     }
@@ -167,18 +175,56 @@ public abstract class Mailbox<M> implements Runnable {
         }
     }
 
-    /** Takes ownership without scheduling, if nobody owns the process: the caller runs it inline. */
+    /** Takes ownership without scheduling, if the process is not scheduled: the caller runs it inline. */
     public final boolean tryAcquire() {
         for (;;) {
             int c = ctl;
             if ((c & SCHEDULED) != 0) {
                 return false;
             }
-            if (CTL.compareAndSet(this, c, c | SCHEDULED)) {
+            if (CTL.compareAndSet(this, c, c | SCHEDULED | RUNNING)) {
                 return true;
             }
         }
     }
+
+    /**
+     * Takes ownership of a process that is scheduled but not yet running (it waits in the
+     * dispatcher's queue): the caller runs its turn inline, and the queued ticket goes stale.
+     */
+    public final boolean tryHelp() {
+        for (;;) {
+            int c = ctl;
+            if ((c & (SCHEDULED | RUNNING)) != SCHEDULED) {
+                return false;
+            }
+            if (CTL.compareAndSet(this, c, c | RUNNING)) {
+                return true;
+            }
+        }
+    }
+
+    /** The dispatcher's entry: claims the ticket, and runs the turn unless the ticket went stale. */
+    @Override
+    public final void run() {
+        for (;;) {
+            int c = ctl;
+            if ((c & (SCHEDULED | RUNNING)) != SCHEDULED) {
+                return; // a stale ticket: a caller ran the turn (or runs it now)
+            }
+            if (CTL.compareAndSet(this, c, c | RUNNING)) {
+                break;
+            }
+        }
+        turn();
+    }
+
+    /**
+     * The owner's turn: handle what is due, then {@link #release}. Called by {@link #run} once the
+     * ticket is claimed, or by a thread that owns the process through {@link #tryAcquire} or
+     * {@link #tryHelp}.
+     */
+    public abstract void turn();
 
     /** Gives ownership up, and takes it again at once if work is waiting that may run. */
     public final void release() {
@@ -193,7 +239,7 @@ public abstract class Mailbox<M> implements Runnable {
     public final void release(boolean usedWholeTurn) {
         // The stash is the owner's: read it before giving ownership up, never after.
         boolean stashed = stash != null && !stash.isEmpty();
-        clearBits(SCHEDULED);
+        clearBits(SCHEDULED | RUNNING);
         if (hasSystemMessages()) {
             trySchedule(true, usedWholeTurn);
         } else if (stashed || !user.isEmpty()) {

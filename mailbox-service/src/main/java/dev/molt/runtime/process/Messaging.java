@@ -69,7 +69,7 @@ public final class Messaging {
         Call c = startCall(to, message);
         try {
             try {
-                return await(c, timeout);
+                return await(c, kernel.table().get(to), timeout);
             } catch (TimeoutException e) {
                 // From now on a late reply finds the future done and is dropped; a reply that
                 // came just before this line wins instead, and is returned.
@@ -89,13 +89,37 @@ public final class Messaging {
         }
     }
 
-    private Object await(Call c, Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
+    /**
+     * Waits for the reply. Off the workers, a plain wait. On a worker, in a blocking scope, looking
+     * now and then (1 ms, doubling to 16 ms) whether the callee waits in the queue: if so this thread
+     * runs it, so that callers whose threads all block never wait for a callee no thread is left to run.
+     */
+    private Object await(Call c, Proc callee, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
         if (c.isDone()) {
             return c.get();
         }
         Dispatcher d = kernel.dispatcher();
-        try (Dispatcher.Blocking scope = d.blocking()) {
+        if (!d.onWorker() || callee == null) {
             return c.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long slice = TimeUnit.MILLISECONDS.toNanos(1);
+        try (Dispatcher.Blocking scope = d.blocking()) {
+            for (;;) {
+                long left = deadline - System.nanoTime();
+                try {
+                    return c.get(Math.min(slice, Math.max(left, 1)), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException notYet) {
+                    if (deadline - System.nanoTime() <= 0) {
+                        throw notYet;
+                    }
+                }
+                if (d.inlineDepth() < MAX_INLINE && callee.tryHelp()) {
+                    d.runInline(callee, callee::turn);
+                }
+                slice = Math.min(slice * 2, TimeUnit.MILLISECONDS.toNanos(16));
+            }
         }
     }
 
@@ -133,8 +157,8 @@ public final class Messaging {
                         + " replyLater, to break the cycle");
             }
             p.offer(c);
-            if (depth < MAX_INLINE && p.tryAcquire()) {
-                d.runInline(p);
+            if (depth < MAX_INLINE && (p.tryAcquire() || p.tryHelp())) {
+                d.runInline(p, p::turn); // idle, or waiting in the queue: run it here and now
             } else {
                 p.trySchedule(false);
             }

@@ -140,7 +140,7 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
     // ---- the turn ----------------------------------------------------------------------
 
     @Override
-    public void run() {
+    public void turn() {
         boolean wholeTurn = false;
         try {
             drainSystem();
