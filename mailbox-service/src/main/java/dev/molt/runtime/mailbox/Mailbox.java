@@ -32,18 +32,17 @@ import dev.molt.runtime.dispatch.Dispatcher;
  * <h2>Memory ordering</h2>
  * The bit is taken and given up with compare-and-set, which is a full fence: everything the
  * previous owner wrote happens-before what the next owner reads. A producer's {@code offer}
- * (a CAS in the queue) comes before its CAS on {@code ctl}; the owner's release CAS comes
- * before its emptiness re-check. Both sides order a write before a read with sequentially
+ * (an exchange on the queue's tail) comes before its CAS on {@code ctl}; the owner's release
+ * CAS comes before its emptiness re-check (a volatile read of the tail). Both sides order a write before a read with sequentially
  * consistent operations, so at least one of them sees the other: a message is never left in an
  * unscheduled mailbox (the lost-wakeup case).
  *
  * <h2>Why these queues</h2>
- * User messages use the JDK's lock-free {@link ConcurrentLinkedQueue} (Michael-Scott; many
- * producers, here one consumer): an empty one costs 48 bytes, where the padded JCTools MPSC
- * queues cost hundreds per instance and a million idle processes must fit in well under 1 GiB.
- * System messages are rare and get their queue on first use.
+ * User messages are in {@link MessageQueue} (the superclass: an intrusive MPSC queue whose fields
+ * live in this object; see there why). System messages are rare and get the JDK's
+ * {@link ConcurrentLinkedQueue} on first use.
  */
-public abstract class Mailbox<M> implements Runnable {
+public abstract class Mailbox<M> extends MessageQueue implements Runnable {
 
     /** Runnable: the process has a turn coming (queued, or running now). */
     public static final int SCHEDULED = 1;
@@ -69,13 +68,12 @@ public abstract class Mailbox<M> implements Runnable {
 
     /** Status bits; every change is a CAS (see the class comment). */
     private volatile int ctl;
-    private final ConcurrentLinkedQueue<Object> user = new ConcurrentLinkedQueue<>();
     /** Created on first use by a CAS from null, so racing producers agree on one queue. */
     private volatile ConcurrentLinkedQueue<M> system;
     /**
-     * Owner only: messages taken out of {@link #user} ahead of the rest (queued messages
-     * converted during an upgrade). Everything in it was enqueued before anything still in
-     * {@link #user}, so taking from it first keeps the order.
+     * Owner only: messages taken out of the queue ahead of the rest (queued messages converted
+     * during an upgrade). Everything in it was enqueued before anything still queued, so taking
+     * from it first keeps the order.
      */
     protected ArrayDeque<Object> stash;
     /** What {@link #stashAll} returns when nothing is queued; never written to. */
@@ -91,7 +89,7 @@ public abstract class Mailbox<M> implements Runnable {
 
     /** Queues a user message; schedules the process unless it is suspended or has ended. */
     public final void enqueue(Object message) {
-        user.offer(message);
+        offerMessage(message);
         trySchedule(false);
     }
 
@@ -100,15 +98,7 @@ public abstract class Mailbox<M> implements Runnable {
      * itself ({@link #tryAcquire}) and schedules it otherwise ({@link #trySchedule}).
      */
     public final void offer(Object message) {
-        user.offer(message);
-    }
-
-    /**
-     * Takes back a message no one has taken yet; true if it was still queued. For a caller that
-     * raced an exit: if the exit's final drain missed its call, nobody else will answer it.
-     */
-    public final boolean withdraw(Object message) {
-        return user.remove(message);
+        offerMessage(message);
     }
 
     /** Queues a system message; it is handled before any user message, even while suspended. */
@@ -242,7 +232,7 @@ public abstract class Mailbox<M> implements Runnable {
         clearBits(SCHEDULED | RUNNING);
         if (hasSystemMessages()) {
             trySchedule(true, usedWholeTurn);
-        } else if (stashed || !user.isEmpty()) {
+        } else if (stashed || !noMessages()) {
             trySchedule(false, usedWholeTurn);
         }
     }
@@ -295,7 +285,7 @@ public abstract class Mailbox<M> implements Runnable {
                 stash = null;
             }
         } else {
-            m = user.poll();
+            m = pollMessage();
             if (m == null) {
                 return null;
             }
@@ -309,13 +299,13 @@ public abstract class Mailbox<M> implements Runnable {
      */
     public final ArrayDeque<Object> stashAll() {
         if (stash == null) {
-            if (user.isEmpty()) {
+            if (noMessages()) {
                 return EMPTY; // most processes are idle: no deque for them
             }
             stash = new ArrayDeque<>();
         }
         Object m;
-        while ((m = user.poll()) != null) {
+        while ((m = pollMessage()) != null) {
             stash.add(m);
         }
         stashSize = stash.size();
@@ -327,6 +317,6 @@ public abstract class Mailbox<M> implements Runnable {
      * the send path would be a second contended atomic per send, which cost fan-in dearly.
      */
     public final long depth() {
-        return user.size() + stashSize;
+        return messageCount() + stashSize;
     }
 }

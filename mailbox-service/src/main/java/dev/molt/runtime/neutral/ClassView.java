@@ -31,17 +31,45 @@ public final class ClassView implements Neutral.ClassResolver {
 
     private final ClassLoader loader;
     private final Class<?> codeClass;
-    private final ClassValue<Boolean> same = new ClassValue<>() {
+    /** What a value of each class needs, worked out once per class (see {@link Kind}). */
+    private final ClassValue<Kind> kinds = new ClassValue<>() {
         @Override
-        protected Boolean computeValue(Class<?> c) {
-            return seenAsSame(c);
+        protected Kind computeValue(Class<?> c) {
+            return kindOf(c);
         }
     };
     /** Struct type names, as typed or qualified, to the class they name here (absent: none). */
     private final Map<String, Class<?>> structTypes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> missingStructTypes = new ConcurrentHashMap<>();
-    /** The last closed record class found to fit; a plain field: a stale read only costs the slow path. */
-    private Class<?> lastClosed;
+    /**
+     * The last kind looked up: messages of one class usually come in runs. A plain field written by
+     * any worker: one reference, never torn, and a kind names its own class, so a stale one is only
+     * a miss.
+     */
+    private Kind last;
+
+    /** How values of one class are checked. */
+    private static final class Kind {
+        enum Check { AS_IS, COMPONENTS, ELEMENTS, ENTRIES, ARRAY, STRUCT, CONVERT }
+
+        final Class<?> type;
+        final Check check;
+        /** For COMPONENTS: the record's shape (its open components are checked). */
+        final Shape shape;
+        /**
+         * For COMPONENTS: per component, the kind of the value's class last seen there (values of
+         * one component are mostly of one class). Racy plain writes of whole references: a stale
+         * one is only a miss.
+         */
+        final Kind[] seen;
+
+        Kind(Class<?> type, Check check, Shape shape) {
+            this.type = type;
+            this.check = check;
+            this.shape = shape;
+            this.seen = shape == null ? null : new Kind[shape.names.length];
+        }
+    }
 
     /**
      * @param code the behaviour's implementation class: its loader is the view, its package and
@@ -54,11 +82,46 @@ public final class ClassView implements Neutral.ClassResolver {
 
     /** Whether {@code c} is the class this code finds under its name. */
     public boolean sees(Class<?> c) {
-        return c.getClassLoader() == loader || Neutral.isJdk(c) || same.get(c);
+        return kind(c).check != Kind.Check.CONVERT;
+    }
+
+    private Kind kind(Class<?> c) {
+        Kind k = last;
+        if (k != null && k.type == c) {
+            return k;
+        }
+        k = kinds.get(c);
+        last = k;
+        return k;
+    }
+
+    private Kind kindOf(Class<?> c) {
+        if (Struct.class.isAssignableFrom(c)) {
+            return new Kind(c, Kind.Check.STRUCT, null);
+        }
+        if (Collection.class.isAssignableFrom(c)) {
+            return new Kind(c, Kind.Check.ELEMENTS, null);
+        }
+        if (Map.class.isAssignableFrom(c)) {
+            return new Kind(c, Kind.Check.ENTRIES, null);
+        }
+        if (c.isArray()) {
+            Class<?> e = c.getComponentType();
+            return new Kind(c, e.isPrimitive() ? Kind.Check.AS_IS : seenAsSame(e) ? Kind.Check.ARRAY : Kind.Check.CONVERT, null);
+        }
+        if (!seenAsSame(c)) {
+            return new Kind(c, Kind.Check.CONVERT, null);
+        }
+        if (!c.isRecord()) {
+            return new Kind(c, Kind.Check.AS_IS, null); // the code's own object (or the JDK's): seen as it is
+        }
+        Shape shape = Shape.of(c);
+        return new Kind(c, shape.closed ? Kind.Check.AS_IS : Kind.Check.COMPONENTS, shape);
     }
 
     private boolean seenAsSame(Class<?> c) {
-        if (loader == null) {
+        ClassLoader l = c.getClassLoader();
+        if (l == loader || l == null || l == ClassLoader.getPlatformClassLoader() || loader == null) {
             return true;
         }
         try {
@@ -73,10 +136,6 @@ public final class ClassView implements Neutral.ClassResolver {
         if (m == null || m instanceof String || m instanceof Integer || m instanceof Long) {
             return Fit.AS_IS;
         }
-        Class<?> c = m.getClass();
-        if (c == lastClosed) {
-            return Fit.AS_IS;
-        }
         return deepFit(m);
     }
 
@@ -84,61 +143,69 @@ public final class ClassView implements Neutral.ClassResolver {
         if (v == null) {
             return Fit.AS_IS;
         }
-        if (v instanceof Struct) {
-            return Fit.STRUCTS;
-        }
-        if (v instanceof Collection<?> col) {
-            Fit worst = Fit.AS_IS;
-            for (Object x : col) {
-                worst = worse(worst, deepFit(x));
-                if (worst == Fit.CONVERT) {
-                    return worst;
+        Kind k = kind(v.getClass());
+        switch (k.check) {
+            case AS_IS:
+                return Fit.AS_IS;
+            case CONVERT:
+                return Fit.CONVERT;
+            case STRUCT:
+                return Fit.STRUCTS;
+            case ELEMENTS: {
+                Fit worst = Fit.AS_IS;
+                for (Object x : (Collection<?>) v) {
+                    worst = worse(worst, deepFit(x));
+                    if (worst == Fit.CONVERT) {
+                        return worst;
+                    }
                 }
+                return worst;
             }
-            return worst;
-        }
-        if (v instanceof Map<?, ?> map) {
-            Fit worst = Fit.AS_IS;
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                worst = worse(worse(worst, deepFit(e.getKey())), deepFit(e.getValue()));
-                if (worst == Fit.CONVERT) {
-                    return worst;
+            case ENTRIES: {
+                Fit worst = Fit.AS_IS;
+                for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                    worst = worse(worse(worst, deepFit(e.getKey())), deepFit(e.getValue()));
+                    if (worst == Fit.CONVERT) {
+                        return worst;
+                    }
                 }
+                return worst;
             }
-            return worst;
-        }
-        if (v instanceof Object[] a) {
-            Fit worst = sees(a.getClass().getComponentType()) ? Fit.AS_IS : Fit.CONVERT;
-            for (Object x : a) {
-                worst = worse(worst, deepFit(x));
-                if (worst == Fit.CONVERT) {
-                    return worst;
+            case ARRAY: {
+                Fit worst = Fit.AS_IS;
+                for (Object x : (Object[]) v) {
+                    worst = worse(worst, deepFit(x));
+                    if (worst == Fit.CONVERT) {
+                        return worst;
+                    }
                 }
+                return worst;
             }
-            return worst;
-        }
-        Class<?> c = v.getClass();
-        if (!sees(c)) {
-            return Fit.CONVERT;
-        }
-        if (!c.isRecord()) {
-            return Fit.AS_IS; // the code's own object (or the JDK's); it sees it as it is
-        }
-        Shape shape = Shape.of(c);
-        if (shape.closed) {
-            lastClosed = c;
-            return Fit.AS_IS;
-        }
-        Fit worst = Fit.AS_IS;
-        for (int i = 0; i < shape.names.length; i++) {
-            if (shape.open[i]) {
-                worst = worse(worst, deepFit(shape.read(i, v)));
-                if (worst == Fit.CONVERT) {
-                    return worst;
+            default: { // COMPONENTS
+                Shape shape = k.shape;
+                Fit worst = Fit.AS_IS;
+                for (int i = 0; i < shape.names.length; i++) {
+                    if (!shape.open[i]) {
+                        continue;
+                    }
+                    Object x = shape.read(i, v);
+                    if (x == null) {
+                        continue;
+                    }
+                    Kind xk = k.seen[i];
+                    if (xk == null || xk.type != x.getClass()) {
+                        xk = kinds.get(x.getClass());
+                        k.seen[i] = xk;
+                    }
+                    Fit f = xk.check == Kind.Check.AS_IS ? Fit.AS_IS : xk.check == Kind.Check.CONVERT ? Fit.CONVERT : deepFit(x);
+                    worst = worse(worst, f);
+                    if (worst == Fit.CONVERT) {
+                        return worst;
+                    }
                 }
+                return worst;
             }
         }
-        return worst;
     }
 
     private static Fit worse(Fit a, Fit b) {

@@ -22,7 +22,13 @@ final class Shape {
     private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
         @Override
         protected Shape computeValue(Class<?> type) {
-            return new Shape(type);
+            java.util.Set<Class<?>> building = BUILDING.get();
+            building.add(type);
+            try {
+                return new Shape(type);
+            } finally {
+                building.remove(type);
+            }
         }
     };
 
@@ -76,11 +82,32 @@ final class Shape {
         closed = !anyOpen;
     }
 
-    /** A primitive, or a final JDK class with no components of its own (String, Integer, ...). */
+    /**
+     * Whether a component declared as {@code t} can only hold values the record's own view sees as
+     * it does: a primitive, an enum, a final class that is no container (String, Integer, a final
+     * class of the record's own bundle), or a final record whose components are closed too (such as
+     * the API's {@code Pid}). If the record's class is seen as the same, so are the classes its final
+     * components were resolved to (OSGi keeps a class space consistent).
+     */
     private static boolean closedType(Class<?> t) {
-        return t.isPrimitive() || (Modifier.isFinal(t.getModifiers()) && Neutral.isJdk(t) && !t.isRecord() && !t.isArray()
-                && !Iterable.class.isAssignableFrom(t) && !java.util.Map.class.isAssignableFrom(t));
+        if (t.isPrimitive() || t.isEnum()) {
+            return true;
+        }
+        if (!Modifier.isFinal(t.getModifiers()) || t.isArray() || Iterable.class.isAssignableFrom(t)
+                || java.util.Map.class.isAssignableFrom(t) || t == dev.molt.api.Struct.class) {
+            return false;
+        }
+        if (!t.isRecord()) {
+            return true;
+        }
+        if (BUILDING.get().contains(t)) {
+            return false; // a record that holds itself, at some depth: look at the values
+        }
+        return SHAPES.get(t).closed;
     }
+
+    /** Records whose shapes this thread is making now (a recursive record would loop otherwise). */
+    private static final ThreadLocal<java.util.Set<Class<?>>> BUILDING = ThreadLocal.withInitial(java.util.HashSet::new);
 
     Object read(int i, Object record) {
         try {

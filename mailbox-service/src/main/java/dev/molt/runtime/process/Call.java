@@ -19,6 +19,12 @@ public final class Call extends CompletableFuture<Object> implements ReplyHandle
     public Object message;
     /** Owner only: the handler answered or took the reply with replyLater. */
     boolean claimed;
+    /**
+     * Written by the owner before it hands the call to a handler; read by the caller after it saw
+     * the process exited (the exit's CAS on the status orders the two): a call taken is the
+     * handler's to answer.
+     */
+    boolean taken;
 
     public Call(Object message) {
         this.message = message;

@@ -163,9 +163,11 @@ public final class Messaging {
                 p.trySchedule(false);
             }
         }
-        if (p.isExited() && p.withdraw(c)) {
-            // It ended after we looked it up and its final drain missed this call. (If the call
-            // was taken, the handler or the drain answers it, with the better reason.)
+        if (p.isExited() && !c.taken) {
+            // It ended after we looked it up, and its handler never took this call. Its final
+            // drain may have answered it already (then this is ignored: the first answer wins), or
+            // have missed it, queued too late: then nobody else will. A call the handler took is
+            // answered by the handler or its crash, with the better reason.
             c.completeExceptionally(ProcessTable.notAlive(to));
         }
         return c;

@@ -175,6 +175,9 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
     private void invoke(Object m) {
         BehaviourVersion v = version;
         Call call = m instanceof Call c ? c : null;
+        if (call != null) {
+            call.taken = true; // from here on, this turn answers it (see Call.taken)
+        }
         Object msg = call != null ? call.message : m;
         try {
             msg = deliverable(v, msg);
