@@ -27,6 +27,10 @@ import dev.molt.api.UpgradeReport;
 import dev.molt.runtime.code.BehaviourLine;
 import dev.molt.runtime.code.BehaviourVersion;
 import dev.molt.runtime.code.CodeRegistry;
+import dev.molt.runtime.observe.EventStream;
+import dev.molt.runtime.observe.Insight;
+import dev.molt.runtime.observe.ObserveSettings;
+import dev.molt.runtime.observe.Observations;
 import dev.molt.runtime.process.Kernel;
 import dev.molt.runtime.process.Messaging;
 import dev.molt.runtime.process.Proc;
@@ -49,7 +53,9 @@ import dev.molt.runtime.upgrade.UpgradeRecord;
  * the process table;</li>
  * <li>{@code code} — behaviour versions, the processes of each, the registry;</li>
  * <li>{@code upgrade} — the coordinator, one process's move, records and history;</li>
- * <li>{@code neutral} — neutral data, and how a version's code sees classes.</li>
+ * <li>{@code neutral} — neutral data, and how a version's code sees classes;</li>
+ * <li>{@code observe} — counters, timings, migration trails and events: what the runtime tells
+ * about itself ({@link #insight}, {@link #events}).</li>
  * </ul>
  *
  * <p>Thread rule: everything public may be called from any thread.
@@ -64,19 +70,49 @@ public class MoltRuntime implements ProcessRuntime {
     private final Messaging messaging;
     private final UpgradeHistory history;
     private final UpgradeCoordinator coordinator;
+    private final Observations observations;
+    private final Insight insight;
     private volatile CodeHost host;
     private volatile boolean shutdown;
 
     public MoltRuntime(RuntimeSettings settings) {
+        this(settings, ObserveSettings.defaults());
+    }
+
+    public MoltRuntime(RuntimeSettings settings, ObserveSettings observe) {
         this.kernel = new Kernel(settings);
         this.registry = new CodeRegistry(kernel);
         this.spawner = new Spawner(kernel);
         this.messaging = new Messaging(kernel);
         this.history = new UpgradeHistory(settings.historySize());
         this.host = CodeHost.none(this::unregister);
-        this.coordinator = new UpgradeCoordinator(registry, kernel, history, () -> host);
+        this.observations = new Observations(kernel, observe);
+        this.insight = new Insight(registry, kernel, observations);
+        this.coordinator = new UpgradeCoordinator(registry, kernel, history, () -> host, observations);
         kernel.runtime(this);
-        kernel.exitObserver(coordinator::exited);
+        kernel.exitObserver((p, version, reason) -> {
+            coordinator.exited(p, version, reason);
+            observations.exited(p, version, reason);
+        });
+    }
+
+    /** Metrics and details of this runtime (the {@code RuntimeInsight} service). */
+    public Insight insight() {
+        return insight;
+    }
+
+    /** The runtime's events: subscribe a sink (the EventAdmin bridge) to get them. */
+    public EventStream events() {
+        return observations.events();
+    }
+
+    /** Applies new observation settings (sampling, per-process latency, process events) at once. */
+    public void observe(ObserveSettings next) {
+        observations.apply(next);
+    }
+
+    public ObserveSettings observeSettings() {
+        return observations.settings();
     }
 
     /** Where code comes from: the OSGi layer sets itself here. */
@@ -110,6 +146,7 @@ public class MoltRuntime implements ProcessRuntime {
     public BehaviourVersion register(String name, String version, Behaviour<?> code, BehaviourVersion.Source source) {
         BehaviourVersion v = registry.add(name, version, code, source);
         kernel.noteLoader(code.getClass().getClassLoader(), version);
+        observations.registered(v); // told before the processes that wait for it move, as it happens
         coordinator.registered(v);
         return v;
     }
@@ -126,6 +163,7 @@ public class MoltRuntime implements ProcessRuntime {
      */
     public void unregister(BehaviourVersion v) {
         if (!v.isWithdrawn()) {
+            observations.withdrawn(v);
             coordinator.withdrawn(v);
         }
     }
@@ -141,7 +179,14 @@ public class MoltRuntime implements ProcessRuntime {
     @Override
     public Pid spawn(String behaviour, String name, Object argument) {
         checkOpen();
-        return spawner.spawn(registry.existing(behaviour), name, argument);
+        Pid pid = spawner.spawn(registry.existing(behaviour), name, argument);
+        if (name != null || observations.settings().processEvents() > 0) {
+            Proc p = kernel.table().get(pid); // a name may be a restart; process events may be on
+            if (p != null) {
+                observations.spawned(p);
+            }
+        }
+        return pid;
     }
 
     @Override
@@ -434,6 +479,7 @@ public class MoltRuntime implements ProcessRuntime {
             LOG.log(System.Logger.Level.WARNING, "some processes had not ended 5 s after shutdown began");
         }
         coordinator.shutdown();
+        observations.close();
         kernel.dispatcher().shutdown();
         kernel.timers().shutdownNow();
         try {

@@ -69,6 +69,7 @@ public final class UpgradeCoordinator {
     private final Kernel kernel;
     private final UpgradeHistory history;
     private final Supplier<CodeHost> host;
+    private final UpgradeObserver observer;
     private final ConcurrentHashMap<BehaviourLine, Line> lines = new ConcurrentHashMap<>();
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "molt-upgrade");
@@ -107,11 +108,13 @@ public final class UpgradeCoordinator {
         }
     }
 
-    public UpgradeCoordinator(CodeRegistry registry, Kernel kernel, UpgradeHistory history, Supplier<CodeHost> host) {
+    public UpgradeCoordinator(CodeRegistry registry, Kernel kernel, UpgradeHistory history, Supplier<CodeHost> host,
+                              UpgradeObserver observer) {
         this.registry = registry;
         this.kernel = kernel;
         this.history = history;
         this.host = host;
+        this.observer = observer;
     }
 
     private Line line(BehaviourLine l) {
@@ -124,8 +127,9 @@ public final class UpgradeCoordinator {
 
     /** Under {@code lu}'s monitor: a new record, in the history, and told to whoever waits for one. */
     private UpgradeRecord begin(Line lu, BehaviourLine line, String from, UpgradeMode mode) {
-        UpgradeRecord r = new UpgradeRecord(line.name(), from, mode);
+        UpgradeRecord r = new UpgradeRecord(line.name(), from, mode, observer);
         history.add(r);
+        r.announce();
         lu.latest = r;
         lu.count++;
         lu.notifyAll();
@@ -275,22 +279,29 @@ public final class UpgradeCoordinator {
             }
         }
         if (counting != null) {
+            counting.adding(true); // held processes join it one by one, on their own turns
             counting.target(v.version());
         }
-        CountDownLatch imported = new CountDownLatch(waiting.size());
-        for (Member m : waiting) {
-            try {
-                ((Proc) m).enqueueSystem(Migrations.importTask(v, counting, imported::countDown));
-            } catch (RejectedExecutionException shutDown) {
-                return;
-            }
-        }
-        // The imports run on the workers, in parallel; the framework's thread (Bundle.update's
-        // caller) returns when they are done, so that an update returns with its processes moved.
         try {
-            imported.await(settings().upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            CountDownLatch imported = new CountDownLatch(waiting.size());
+            for (Member m : waiting) {
+                try {
+                    ((Proc) m).enqueueSystem(Migrations.importTask(v, counting, imported::countDown));
+                } catch (RejectedExecutionException shutDown) {
+                    return;
+                }
+            }
+            // The imports run on the workers, in parallel; the framework's thread (Bundle.update's
+            // caller) returns when they are done, so that an update returns with its processes moved.
+            try {
+                imported.await(settings().upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            if (counting != null) {
+                counting.adding(false);
+            }
         }
     }
 
@@ -327,6 +338,7 @@ public final class UpgradeCoordinator {
                         + "); wait for it, or promote or abort it");
             }
             rec = begin(lu, line, from.version(), options.mode());
+            rec.adding(true); // moves are added a batch at a time: settling a batch does not complete it
             rec.target(to.version());
             lu.rolling = rec;
             if (options.mode() == UpgradeMode.CANARY) {
@@ -337,7 +349,11 @@ public final class UpgradeCoordinator {
         }
         prepare(from);
         prepare(to);
-        moveAll(rec, chosen, from, to);
+        try {
+            moveAll(rec, chosen, from, to);
+        } finally {
+            rec.adding(false);
+        }
         if (options.mode() != UpgradeMode.CANARY) {
             finish(lu, line, rec, from, options.keepOld());
         }
@@ -354,10 +370,15 @@ public final class UpgradeCoordinator {
                 throw new ProcessException("no canary of " + line.name() + " is waiting to be promoted; see proc:history");
             }
             lu.canary = null;
+            c.record.adding(true);
             c.record.canaryStage(false);
             line.unpin(); // new processes get the new version from now on
         }
-        moveAll(c.record, procsOf(c.from), c.from, c.to);
+        try {
+            moveAll(c.record, procsOf(c.from), c.from, c.to);
+        } finally {
+            c.record.adding(false);
+        }
         finish(lu, line, c.record, c.from, c.keepOld);
         return c.record;
     }
@@ -377,8 +398,13 @@ public final class UpgradeCoordinator {
         synchronized (lu) {
             back = begin(lu, line, c.to.version(), UpgradeMode.ROLLING);
         }
+        back.adding(true);
         back.target(c.from.version());
-        moveAll(back, procsOf(c.to), c.to, c.from);
+        try {
+            moveAll(back, procsOf(c.to), c.to, c.from);
+        } finally {
+            back.adding(false);
+        }
         String crashes = c.crashes.isEmpty() ? "" : "; canary crashes: " + String.join("; ", c.crashes);
         c.record.aborted(why + crashes);
         // An abort someone asked for is news (INFO); one the canary's crashes caused needs attention.
