@@ -87,7 +87,7 @@ public class MoltRuntime implements ProcessRuntime {
         this.history = new UpgradeHistory(settings.historySize());
         this.host = CodeHost.none(this::unregister);
         this.observations = new Observations(kernel, observe);
-        this.insight = new Insight(registry, kernel, observations);
+        this.insight = new Insight(registry, kernel, observations, history, this::retry);
         this.coordinator = new UpgradeCoordinator(registry, kernel, history, () -> host, observations);
         kernel.runtime(this);
         kernel.exitObserver((p, version, reason) -> {
@@ -307,6 +307,12 @@ public class MoltRuntime implements ProcessRuntime {
     }
 
     // ---- upgrades ----------------------------------------------------------------------
+
+    /** Asks a held process to import its kept state again into the version that serves now (see {@code RuntimeInsight.retry}). */
+    public void retry(Pid pid) {
+        checkOpen();
+        coordinator.retry(kernel.table().existing(pid));
+    }
 
     @Override
     public UpgradeReport upgrade(String behaviour, String location) {

@@ -22,6 +22,7 @@ import dev.molt.api.admin.BehaviourMetrics;
 import dev.molt.api.admin.MigrationStep;
 import dev.molt.api.admin.MoltEvents;
 import dev.molt.api.admin.ProcessDetails;
+import dev.molt.api.admin.UpgradePauses;
 import dev.molt.runtime.observe.ObserveSettings;
 import dev.molt.runtime.observe.RuntimeEvent;
 
@@ -91,6 +92,11 @@ public class ObservationsTest {
         assertEquals("2.0.0", trail.get(0).to());
         assertEquals(UpgradeMode.ROLLING, trail.get(0).mode());
         assertNull(trail.get(0).held());
+
+        UpgradePauses last = rt.insight().upgrades().get(rt.insight().upgrades().size() - 1);
+        assertEquals(20, last.pauses().samples());
+        assertEquals("every pause is in one bucket", 20, last.buckets().stream().mapToLong(UpgradePauses.Bucket::count).sum());
+        assertTrue(last.pauses().max() <= last.report().longestPause().toNanos() * 101 / 100);
     }
 
     @Test

@@ -7,6 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import java.util.function.Consumer;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
+
 import dev.molt.api.Pid;
 import dev.molt.api.ProcessInfo;
 import dev.molt.api.ProcessStatus;
@@ -15,6 +20,7 @@ import dev.molt.api.admin.Latency;
 import dev.molt.api.admin.ProcessDetails;
 import dev.molt.api.admin.RuntimeInsight;
 import dev.molt.api.admin.RuntimeTotals;
+import dev.molt.api.admin.UpgradePauses;
 import dev.molt.runtime.code.BehaviourLine;
 import dev.molt.runtime.code.BehaviourVersion;
 import dev.molt.runtime.code.CodeRegistry;
@@ -22,6 +28,8 @@ import dev.molt.runtime.code.Member;
 import dev.molt.runtime.process.Inspection;
 import dev.molt.runtime.process.Kernel;
 import dev.molt.runtime.process.Proc;
+import dev.molt.runtime.upgrade.UpgradeHistory;
+import dev.molt.runtime.upgrade.UpgradeRecord;
 
 /**
  * The {@link RuntimeInsight} service: metrics read from the live processes (each version's process
@@ -32,14 +40,43 @@ import dev.molt.runtime.process.Proc;
  */
 public final class Insight implements RuntimeInsight {
 
+    private static final long MINUTE = 60_000_000_000L;
+
     private final CodeRegistry registry;
     private final Kernel kernel;
     private final Observations observations;
+    private final UpgradeHistory history;
+    private final Consumer<Pid> retry;
 
-    public Insight(CodeRegistry registry, Kernel kernel, Observations observations) {
+    /** @param retry how a held process is retried (the facade's, which asks the coordinator) */
+    public Insight(CodeRegistry registry, Kernel kernel, Observations observations, UpgradeHistory history,
+                   Consumer<Pid> retry) {
         this.registry = registry;
         this.kernel = kernel;
         this.observations = observations;
+        this.history = history;
+        this.retry = retry;
+    }
+
+    @Override
+    public List<UpgradePauses> upgrades() {
+        List<UpgradePauses> out = new ArrayList<>();
+        for (UpgradeRecord r : history.settledRecords()) {
+            Histogram h = observations.pausesOf(r);
+            List<UpgradePauses.Bucket> buckets = new ArrayList<>();
+            if (h != null && h.getTotalCount() > 0) {
+                for (HistogramIterationValue b : h.logarithmicBucketValues(1000, 2)) {
+                    buckets.add(new UpgradePauses.Bucket(b.getValueIteratedTo(), b.getCountAddedInThisIterationStep()));
+                }
+            }
+            out.add(new UpgradePauses(r.report(), LatencyWindow.of(h), buckets));
+        }
+        return out;
+    }
+
+    @Override
+    public void retry(Pid pid) {
+        retry.accept(pid);
     }
 
     @Override
@@ -100,7 +137,7 @@ public final class Insight implements RuntimeInsight {
         long exited = c.exited.sum();
         return new BehaviourMetrics(line.name(), serving == null ? null : serving.version(), live, byVersion, held[0],
                 sums[0], sums[1], deepest[0], sums[2] + c.handledByEnded.sum(), live + exited, exited, c.crashes.sum(),
-                c.restarts.sum(), w.waited.read(), w.handling.read());
+                c.crashesWithin(System.nanoTime(), MINUTE), c.restarts.sum(), w.waited.read(), w.handling.read());
     }
 
     private static void add(List<Member> members, long[] sums, int[] held, Pid[] deepest) {

@@ -1,12 +1,15 @@
 package dev.molt.runtime.observe;
 
 import java.util.HashMap;
+import java.util.WeakHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+
+import org.HdrHistogram.Histogram;
 
 import dev.molt.api.ExitReason;
 import dev.molt.api.Pid;
@@ -39,7 +42,35 @@ public final class Observations implements UpgradeObserver, Kernel.ExitObserver 
         final LongAdder restarts = new LongAdder();
         /** Messages handled by processes that have ended (the live ones count their own). */
         final LongAdder handledByEnded = new LongAdder();
+        /** When the last crashes happened (nanoTime), at most {@link #RECENT} of them; guarded by itself. */
+        private final java.util.ArrayDeque<Long> crashTimes = new java.util.ArrayDeque<>();
+
+        void crashed(long now) {
+            crashes.increment();
+            synchronized (crashTimes) {
+                crashTimes.addLast(now);
+                if (crashTimes.size() > RECENT) {
+                    crashTimes.removeFirst();
+                }
+            }
+        }
+
+        /** Crashes within the last {@code windowNanos} (counting at most {@link #RECENT}). */
+        long crashesWithin(long now, long windowNanos) {
+            synchronized (crashTimes) {
+                long n = 0;
+                for (long t : crashTimes) {
+                    if (now - t <= windowNanos) {
+                        n++;
+                    }
+                }
+                return n;
+            }
+        }
     }
+
+    /** Crash times kept per behaviour, for its crashes of the last minute. */
+    static final int RECENT = 1000;
 
     /** Names whose last process ended abnormally, for counting restarts; at most this many. */
     private static final int ABNORMAL_NAMES = 10_000;
@@ -53,6 +84,8 @@ public final class Observations implements UpgradeObserver, Kernel.ExitObserver 
     private final LongAdder exited = new LongAdder();
     private final LongAdder crashes = new LongAdder();
     private final LongAdder handledByEnded = new LongAdder();
+    /** Each upgrade's pauses; weak, so a record that leaves the history takes its histogram along. */
+    private final Map<UpgradeRecord, Histogram> pauses = new WeakHashMap<>();
     private volatile ObserveSettings settings;
     private ScheduledFuture<?> ticker;
 
@@ -187,7 +220,7 @@ public final class Observations implements UpgradeObserver, Kernel.ExitObserver 
         c.handledByEnded.add(info.handled());
         handledByEnded.add(info.handled());
         if (reason.kind() == ExitReason.Kind.ERROR) {
-            c.crashes.increment();
+            c.crashed(System.nanoTime());
             crashes.increment();
         }
         String name = info.name();
@@ -226,6 +259,29 @@ public final class Observations implements UpgradeObserver, Kernel.ExitObserver 
     @Override
     public void moved(UpgradeRecord r, Pid pid, String from, String to, long pauseNanos) {
         trails.moved(pid, from, to, r.mode(), pauseNanos);
+        Histogram h;
+        synchronized (pauses) {
+            h = pauses.computeIfAbsent(r, k -> {
+                Histogram fresh = new Histogram(2);
+                fresh.setAutoResize(true);
+                return fresh;
+            });
+        }
+        h.recordValue(Math.max(0, pauseNanos)); // under the record's monitor: one writer at a time
+    }
+
+    /** The pauses of {@code r}'s processes, or null if none moved. Read under the record's monitor, as written. */
+    Histogram pausesOf(UpgradeRecord r) {
+        Histogram h;
+        synchronized (pauses) {
+            h = pauses.get(r);
+        }
+        if (h == null) {
+            return null;
+        }
+        synchronized (r) {
+            return h.copy();
+        }
     }
 
     @Override

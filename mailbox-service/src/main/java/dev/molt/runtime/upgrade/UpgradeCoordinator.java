@@ -315,6 +315,43 @@ public final class UpgradeCoordinator {
         }
     }
 
+    /**
+     * Asks a held process to import its kept state again into the version that serves now; returns
+     * once the step is queued on the process (its record, a new one, tells how it went).
+     *
+     * @throws ProcessException naming why it cannot, and what to do instead
+     */
+    public void retry(Proc p) {
+        BehaviourLine line = p.line();
+        if (p.status() != dev.molt.api.ProcessStatus.HELD) {
+            throw new ProcessException(p + " is not held (it is " + p.status() + "); only a held process can be retried");
+        }
+        if (p.boundVersion() != null) {
+            throw new ProcessException(p + " is still in a handler; it moves by itself when the handler returns");
+        }
+        if (p.migration() instanceof Move m && m.stateLost) {
+            throw new ProcessException(p + " lost its state (its export failed) and cannot be retried; kill it"
+                    + " (proc:kill " + p.pid().id() + ")");
+        }
+        BehaviourVersion v = line.serving();
+        if (v == null) {
+            throw new ProcessException("no version of " + line.name() + " serves now; deploy one, then retry");
+        }
+        Line lu = line(line);
+        UpgradeRecord rec;
+        synchronized (lu) {
+            rec = begin(lu, line, "held", UpgradeMode.ATOMIC);
+        }
+        rec.adding(true);
+        rec.target(v.version());
+        try {
+            p.enqueueSystem(Migrations.importTask(v, rec, () -> rec.adding(false)));
+        } catch (RejectedExecutionException shutDown) {
+            rec.adding(false);
+            throw new ProcessException("the runtime is shut down");
+        }
+    }
+
     // ---- rolling and canary ---------------------------------------------------------------
 
     /**

@@ -19,6 +19,7 @@ import dev.molt.api.Pid;
  * @param spawned            processes spawned since the runtime started
  * @param exited             processes ended since the runtime started
  * @param crashes            of those, the ones a callback's throw (or a broken contract) ended
+ * @param recentCrashes      crashes in the last minute (a crash loop shows here)
  * @param restarts           spawns under a name whose previous process, of this behaviour, ended
  *                           abnormally (what a supervisor, or an operator, does after a crash)
  * @param waited             how long sampled messages waited in the mailbox, over the last minute or so
@@ -26,7 +27,7 @@ import dev.molt.api.Pid;
  */
 public record BehaviourMetrics(String name, String active, int processes, Map<String, Integer> processesByVersion,
                                int held, long mailboxDepth, long maxMailboxDepth, Pid deepest, long handled,
-                               long spawned, long exited, long crashes, long restarts, Latency waited,
+                               long spawned, long exited, long crashes, long recentCrashes, long restarts, Latency waited,
                                Latency handling) {
 
     public BehaviourMetrics {

@@ -29,4 +29,19 @@ public interface RuntimeInsight {
 
     /** One live process in detail. */
     Optional<ProcessDetails> details(Pid pid);
+
+    /** The settled upgrades of the history, oldest first, with their processes' pauses. */
+    List<UpgradePauses> upgrades();
+
+    /**
+     * The one operation here: asks a held process to import its kept state again, into the version
+     * that serves now (after a failure that may not recur, or once a fixed version serves). Returns at
+     * once; the process moves, or is held again with a new reason, on its own turn.
+     *
+     * @throws dev.molt.api.NoSuchProcessException if {@code pid} is not alive
+     * @throws dev.molt.api.ProcessException       if it is not held, cannot be retried (its export failed,
+     *                                             or its handler is still running), or no version serves;
+     *                                             the message says what to do instead
+     */
+    void retry(Pid pid);
 }
