@@ -367,19 +367,34 @@ public class MoltRuntime implements ProcessRuntime {
             throw new ProcessException(line.name() + " " + jar.version() + " is registered already; upgrade to another version");
         }
         CodeHost h = host;
-        h.installBeside(current, jar);
-        BehaviourVersion to;
+        // A canary's version must not serve, not even between its registration and the canary's start:
+        // spawns would get it, and rollback would take it for the version that ran before.
+        boolean pinned = options.mode() == UpgradeMode.CANARY && coordinator.inProgress(line).isEmpty();
+        if (pinned) {
+            line.pin(current);
+        }
+        boolean started = false;
         try {
-            to = line.awaitRegistered(jar.version(), System.nanoTime() + h.registrationTimeout().toNanos());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProcessException("interrupted while waiting for " + line.name() + " " + jar.version() + " to register");
+            h.installBeside(current, jar);
+            BehaviourVersion to;
+            try {
+                to = line.awaitRegistered(jar.version(), System.nanoTime() + h.registrationTimeout().toNanos());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProcessException("interrupted while waiting for " + line.name() + " " + jar.version() + " to register");
+            }
+            if (to == null) {
+                throw new ProcessException(jar.location() + " was installed beside " + current + ", but its behaviour did"
+                        + " not register in time; check the bundle's log (is its component satisfied?)");
+            }
+            UpgradeReport r = coordinator.roll(current, to, options).report();
+            started = true;
+            return r;
+        } finally {
+            if (pinned && !started) {
+                line.unpin();
+            }
         }
-        if (to == null) {
-            throw new ProcessException(jar.location() + " was installed beside " + current + ", but its behaviour did"
-                    + " not register in time; check the bundle's log (is its component satisfied?)");
-        }
-        return coordinator.roll(current, to, options).report();
     }
 
     /** Moves {@code from}'s processes to {@code to}, both registered here (without a framework: tests, benchmarks). */

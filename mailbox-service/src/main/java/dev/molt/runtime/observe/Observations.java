@@ -267,10 +267,12 @@ public final class Observations implements UpgradeObserver, Kernel.ExitObserver 
                 return fresh;
             });
         }
-        h.recordValue(Math.max(0, pauseNanos)); // under the record's monitor: one writer at a time
+        synchronized (h) { // the moves of one upgrade end on several workers at once
+            h.recordValue(Math.max(0, pauseNanos));
+        }
     }
 
-    /** The pauses of {@code r}'s processes, or null if none moved. Read under the record's monitor, as written. */
+    /** The pauses of {@code r}'s processes, or null if none moved (copied under the histogram's monitor, as written). */
     Histogram pausesOf(UpgradeRecord r) {
         Histogram h;
         synchronized (pauses) {
@@ -279,7 +281,7 @@ public final class Observations implements UpgradeObserver, Kernel.ExitObserver 
         if (h == null) {
             return null;
         }
-        synchronized (r) {
+        synchronized (h) {
             return h.copy();
         }
     }

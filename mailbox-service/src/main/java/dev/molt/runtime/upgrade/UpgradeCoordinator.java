@@ -125,9 +125,15 @@ public final class UpgradeCoordinator {
         return kernel.settings();
     }
 
-    /** Under {@code lu}'s monitor: a new record, in the history, and told to whoever waits for one. */
-    private UpgradeRecord begin(Line lu, BehaviourLine line, String from, UpgradeMode mode) {
+    /**
+     * Under {@code lu}'s monitor: a new record, in the history, announced, and told to whoever waits
+     * for one. It knows how many processes it sets out to move; with a target ({@code to}, for an
+     * upgrade whose moves are added one by one: rolling, canary, retries) it also does not complete
+     * until {@link UpgradeRecord#adding}(false). An atomic upgrade learns its target when it registers.
+     */
+    private UpgradeRecord begin(Line lu, BehaviourLine line, String from, UpgradeMode mode, String to, int planned) {
         UpgradeRecord r = new UpgradeRecord(line.name(), from, mode, observer);
+        r.plan(to, planned);
         history.add(r);
         r.announce();
         lu.latest = r;
@@ -161,7 +167,7 @@ public final class UpgradeCoordinator {
             if (members.isEmpty() && !(wasServing && target == null)) {
                 return; // nothing ran it and something else serves: nobody waits for a report
             }
-            rec = lu.pendingAtomic != null ? lu.pendingAtomic : begin(lu, line, v.version(), UpgradeMode.ATOMIC);
+            rec = lu.pendingAtomic != null ? lu.pendingAtomic : begin(lu, line, v.version(), UpgradeMode.ATOMIC, null, members.size());
             if (target == null) {
                 lu.pendingAtomic = rec;
             }
@@ -275,10 +281,9 @@ public final class UpgradeCoordinator {
         UpgradeRecord counting = rec;
         if (counting == null && !waiting.isEmpty()) {
             synchronized (lu) {
-                counting = begin(lu, line, "held", UpgradeMode.ATOMIC);
+                counting = begin(lu, line, "held", UpgradeMode.ATOMIC, v.version(), waiting.size());
             }
-        }
-        if (counting != null) {
+        } else if (counting != null) {
             counting.adding(true); // held processes join it one by one, on their own turns
             counting.target(v.version());
         }
@@ -340,10 +345,8 @@ public final class UpgradeCoordinator {
         Line lu = line(line);
         UpgradeRecord rec;
         synchronized (lu) {
-            rec = begin(lu, line, "held", UpgradeMode.ATOMIC);
+            rec = begin(lu, line, "held", UpgradeMode.ATOMIC, v.version(), 1);
         }
-        rec.adding(true);
-        rec.target(v.version());
         try {
             p.enqueueSystem(Migrations.importTask(v, rec, () -> rec.adding(false)));
         } catch (RejectedExecutionException shutDown) {
@@ -374,9 +377,8 @@ public final class UpgradeCoordinator {
                 throw new ProcessException("an upgrade of " + line.name() + " is under way (" + lu.rolling.report().summary()
                         + "); wait for it, or promote or abort it");
             }
-            rec = begin(lu, line, from.version(), options.mode());
-            rec.adding(true); // moves are added a batch at a time: settling a batch does not complete it
-            rec.target(to.version());
+            // Moves are added a batch at a time: settling a batch does not complete the record.
+            rec = begin(lu, line, from.version(), options.mode(), to.version(), chosen.size());
             lu.rolling = rec;
             if (options.mode() == UpgradeMode.CANARY) {
                 rec.canaryStage(true);
@@ -432,13 +434,12 @@ public final class UpgradeCoordinator {
             c.aborting = true;
         }
         UpgradeRecord back;
+        List<Proc> canaries = procsOf(c.to);
         synchronized (lu) {
-            back = begin(lu, line, c.to.version(), UpgradeMode.ROLLING);
+            back = begin(lu, line, c.to.version(), UpgradeMode.ROLLING, c.from.version(), canaries.size());
         }
-        back.adding(true);
-        back.target(c.from.version());
         try {
-            moveAll(back, procsOf(c.to), c.to, c.from);
+            moveAll(back, canaries, c.to, c.from);
         } finally {
             back.adding(false);
         }
@@ -447,12 +448,14 @@ public final class UpgradeCoordinator {
         // An abort someone asked for is news (INFO); one the canary's crashes caused needs attention.
         LOG.log(c.crashes.isEmpty() ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "canary of " + line.name()
                 + " " + c.to.version() + " " + why + crashes + "; its processes moved back to " + c.from.version());
+        // Retired while still pinned: unpinned first, the canary's version would serve for a moment
+        // (spawns would get it, and rollback would take it for the version that ran before).
+        host.get().retire(c.to);
         synchronized (lu) {
             lu.canary = null;
             lu.rolling = null;
             line.unpin();
         }
-        host.get().retire(c.to);
         return c.record;
     }
 

@@ -6,10 +6,13 @@ import dev.molt.api.Pid;
  * Told of each step of an upgrade, by its {@link UpgradeRecord}, for events and the processes'
  * migration trails (see the observe package).
  *
- * <p>Thread rule: called under the record's monitor (so that the steps of one upgrade are told in
- * the order they happened, and its COMPLETED after its last HELD), on whichever thread takes the step.
- * An observer must not block and must not call into the runtime, but for the record's
- * {@link UpgradeRecord#report()} (the monitor is re-entrant): it queues what it has to say.
+ * <p>Thread rule: called on whichever thread takes the step; every method but {@link #moved} under
+ * the record's monitor, so that the steps of one upgrade are told in the order they happened, and
+ * its COMPLETED after its last HELD. {@link #moved} is called by the process that moved, just after
+ * its record counted it and outside the monitor (so that a batch of moves never queues behind it),
+ * by several threads at once. An observer must not block and must not call into the runtime, but
+ * for the record's {@link UpgradeRecord#report()} (the monitor is re-entrant): it queues what it has
+ * to say.
  */
 public interface UpgradeObserver {
 
@@ -29,7 +32,7 @@ public interface UpgradeObserver {
     default void progressed(UpgradeRecord r) {
     }
 
-    /** A process moved. */
+    /** A process moved (outside the record's monitor: see the class comment). */
     default void moved(UpgradeRecord r, Pid pid, String from, String to, long pauseNanos) {
     }
 

@@ -47,6 +47,8 @@ public final class UpgradeRecord {
      */
     private boolean adding;
     private int processes;
+    /** Processes it set out to move, as known when it began (the report shows the larger of this and the moves added). */
+    private int planned;
     private int migrated;
     private int failed;
     private long converted;
@@ -85,6 +87,10 @@ public final class UpgradeRecord {
         return mode;
     }
 
+    UpgradeObserver observer() {
+        return observer;
+    }
+
     MigrationNotes notes() {
         return notes;
     }
@@ -117,6 +123,7 @@ public final class UpgradeRecord {
     synchronized void skipped(Move m) {
         m.step = Move.Step.SKIPPED;
         processes--;
+        planned = Math.max(0, planned - 1);
         settle(m);
     }
 
@@ -164,7 +171,6 @@ public final class UpgradeRecord {
         if (outcome != UpgradeReport.Outcome.IN_PROGRESS) {
             endNanos = System.nanoTime(); // a late move is the last resumption so far
         }
-        observer.moved(this, m.process.pid(), m.exportedFrom, m.process.version(), pauseNanos);
         if (mode != UpgradeMode.ATOMIC && outcome == UpgradeReport.Outcome.IN_PROGRESS && observer.wantsEvents()) {
             long now = System.nanoTime();
             if (progressToldAt == 0 || now - progressToldAt >= PROGRESS_NANOS) {
@@ -209,6 +215,19 @@ public final class UpgradeRecord {
 
     synchronized boolean hasTarget() {
         return toVersion != null;
+    }
+
+    /**
+     * Before the record is announced: how many processes it sets out to move, and (for an upgrade whose
+     * moves are added one by one) its target, with {@link #adding} on.
+     */
+    synchronized void plan(String to, int planned) {
+        this.planned = planned;
+        if (to != null) {
+            toVersion = to;
+            adding = true;
+        }
+        current = null;
     }
 
     /** While {@code on}, the record does not complete: more moves are coming; off, it completes if they all settled. */
@@ -305,7 +324,7 @@ public final class UpgradeRecord {
         long end = outcome == UpgradeReport.Outcome.IN_PROGRESS ? System.nanoTime() : endNanos;
         current = new UpgradeReport(behaviour, fromVersion, toVersion, started, migrated, List.copyOf(held.values()),
                 failed, Duration.ofNanos(end - startNanos), Duration.ofNanos(longestPause), converted, mode, outcome,
-                processes, notes.dropped(), notes.defaulted(), note);
+                Math.max(processes, planned), notes.dropped(), notes.defaulted(), note);
         if (outcome == UpgradeReport.Outcome.IN_PROGRESS) {
             UpgradeReport r = current;
             current = null; // time moves on while in progress
