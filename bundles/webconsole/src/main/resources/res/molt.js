@@ -65,14 +65,24 @@
   function pidLink(pid) { return el('a', { href: '#process/' + pid, text: String(pid) }); }
 
   // A button that asks once more before it acts: no dialog, so a headless browser can press it too.
-  function confirmButton(label, action) {
+  // Which button is armed is kept here, by key, not in the button: the live refresh rebuilds the
+  // view every 2 s, and a second press on the rebuilt button must still act.
+  var armed = null;
+
+  function confirmButton(label, key, action) {
     var b = el('button', { text: label, 'class': 'molt-act' });
+    if (armed === key) {
+      b.setAttribute('data-armed', 'yes');
+      b.textContent = label + '? press again';
+    }
     b.onclick = function () {
-      if (b.getAttribute('data-armed') !== 'yes') {
+      if (armed !== key) {
+        armed = key;
         b.setAttribute('data-armed', 'yes');
         b.textContent = label + '? press again';
         return;
       }
+      armed = null;
       b.disabled = true;
       action().then(function (r) { say(r.message, false); refresh(); }, function (e) { say(e.message, true); b.disabled = false; });
     };
@@ -127,7 +137,7 @@
       });
       if (!p.migrations.length) { mt.appendChild(el('tr', {}, [el('td', { colspan: '6', text: 'none yet' })])); }
       s.appendChild(mt);
-      var actions = el('p', {}, [confirmButton('Kill', function () { return post('kill', p.pid); })]);
+      var actions = el('p', {}, [confirmButton('Kill', 'kill ' + p.pid, function () { return post('kill', p.pid); })]);
       if (p.status === 'HELD') { actions.appendChild(el('button', { text: 'Retry', 'class': 'molt-act', onclick: function () { post('retry', p.pid).then(function (r) { say(r.message); refresh(); }, function (e) { say(e.message, true); }); } })); }
       s.appendChild(actions);
     }, function (e) {
@@ -228,7 +238,7 @@
       var t = el('table', { 'class': 'nicetable' }, [el('tr', {}, ['Pid', 'Name', 'Behaviour', 'From version', 'Mailbox', 'Why', ''].map(function (h) { return el('th', { text: h }); }))]);
       hs.forEach(function (p) {
         var retry = el('button', { text: 'Retry', 'class': 'molt-act molt-retry', onclick: function () { post('retry', p.pid).then(function (r) { say(r.message); refresh(); }, function (e) { say(e.message, true); }); } });
-        var kill = confirmButton('Kill', function () { return post('kill', p.pid); });
+        var kill = confirmButton('Kill', 'kill ' + p.pid, function () { return post('kill', p.pid); });
         kill.className += ' molt-kill';
         t.appendChild(el('tr', { 'data-pid': String(p.pid) }, [el('td', {}, [pidLink(p.pid)]), cell(p.name || '-'), cell(p.behaviour), cell(p.version),
           cell(p.mailbox, 'molt-num'), cell(p.held), el('td', {}, [retry, ' ', kill])]));
@@ -281,7 +291,7 @@
   filter.onsubmit = function (e) { e.preventDefault(); };
   document.getElementById('molt-prev').onclick = function () { query.page = Math.max(0, query.page - 1); refresh(); };
   document.getElementById('molt-next').onclick = function () { query.page++; refresh(); };
-  window.addEventListener('hashchange', function () { say(''); refresh(); });
+  window.addEventListener('hashchange', function () { say(''); armed = null; refresh(); });
   setInterval(function () {
     if (document.getElementById('molt-live').checked) { refresh(); }
   }, 2000);
