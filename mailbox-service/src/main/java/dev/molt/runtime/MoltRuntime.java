@@ -315,6 +315,7 @@ public class MoltRuntime implements ProcessRuntime {
         if (line.find(jar.version()) != null) {
             throw new ProcessException(line.name() + " " + jar.version() + " is registered already; upgrade to another version");
         }
+        coordinator.requireNoneUnderWay(line);
         CodeHost h = host;
         h.installBeside(current, jar);
         BehaviourVersion to;

@@ -61,7 +61,9 @@ abstract class ProcessAction implements Action {
         karafOptions().forEach((option, value) -> {
             if (value != null) {
                 words.add(Argument.evaluated(option.flag()));
-                words.add(Argument.evaluated(value));
+                if (option.takesValue()) {
+                    words.add(Argument.evaluated(value));
+                }
             }
         });
         for (Object a : karafArguments()) {

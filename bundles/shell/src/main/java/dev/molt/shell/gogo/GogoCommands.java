@@ -11,6 +11,7 @@ import dev.molt.shell.core.CommandHelp;
 import dev.molt.shell.core.CommandSyntax;
 import dev.molt.shell.core.Invocation;
 import dev.molt.shell.core.ShellCommands;
+import dev.molt.shell.core.ShellOption;
 import dev.molt.shell.core.TypedArguments;
 
 /**
@@ -36,6 +37,8 @@ import dev.molt.shell.core.TypedArguments;
         "osgi.command.function=info",
         "osgi.command.function=kill",
         "osgi.command.function=upgrade",
+        "osgi.command.function=promote",
+        "osgi.command.function=abort",
         "osgi.command.function=history",
         "osgi.command.function=rollback"})
 public final class GogoCommands {
@@ -81,8 +84,20 @@ public final class GogoCommands {
     }
 
     @Descriptor(CommandHelp.UPGRADE)
-    public void upgrade(@Descriptor("<bundle-id|behaviour> <jar-url>") Object... args) {
+    public void upgrade(@Descriptor("[--rolling | --canary SELECTION] [--keep-old] <bundle-id|behaviour> <jar-url>: "
+            + "--rolling: " + ShellOption.ROLLING_HELP + "; --canary: " + ShellOption.CANARY_HELP + "; --keep-old: "
+            + ShellOption.KEEP_OLD_HELP) Object... args) {
         run(CommandSyntax.UPGRADE, args);
+    }
+
+    @Descriptor(CommandHelp.PROMOTE)
+    public void promote(@Descriptor("<behaviour>") Object... args) {
+        run(CommandSyntax.PROMOTE, args);
+    }
+
+    @Descriptor(CommandHelp.ABORT)
+    public void abort(@Descriptor("<behaviour>") Object... args) {
+        run(CommandSyntax.ABORT, args);
     }
 
     @Descriptor(CommandHelp.HISTORY)
