@@ -15,6 +15,7 @@ import org.osgi.util.tracker.ServiceTracker;
 
 import dev.molt.api.Behaviour;
 import dev.molt.api.ProcessRuntime;
+import dev.molt.api.UpgradeMode;
 import dev.molt.runtime.MoltRuntime;
 import dev.molt.runtime.RuntimeSettings;
 import dev.molt.runtime.code.BehaviourVersion;
@@ -57,11 +58,18 @@ public final class RuntimeComponent {
 
         /** The window of canaryMaxCrashes. */
         long canaryWindowSeconds() default 60;
+
+        /** How a jar replaced in FileInstall's deploy folder upgrades its behaviour: atomic or rolling. */
+        String deployUpgrade() default "atomic";
     }
 
     private final MoltRuntime runtime;
     private final ServiceTracker<Behaviour<?>, BehaviourVersion> tracker;
     private final ServiceRegistration<ProcessRuntime> registration;
+    /** Null without FileInstall. */
+    private final ServiceRegistration<?> deployFolder;
+    /** Written by DS's configuration thread, read by FileInstall's watcher thread: volatile for that hand-over. */
+    private volatile UpgradeMode deployUpgrade;
 
     @Activate
     public RuntimeComponent(BundleContext context, Config config, Map<String, Object> properties) {
@@ -71,11 +79,14 @@ public final class RuntimeComponent {
         this.registration = context.registerService(ProcessRuntime.class, runtime, serviceProperties(properties));
         this.tracker = new ServiceTracker<>(context, behaviourClass(), new BehaviourTracker(context, runtime, copies));
         tracker.open();
+        this.deployUpgrade = DeployFolder.mode(config.deployUpgrade(), UpgradeMode.ATOMIC);
+        this.deployFolder = DeployFolder.register(context, runtime, () -> deployUpgrade);
     }
 
     @Modified
     void modified(Config config, Map<String, Object> properties) {
         runtime.reconfigure(settings(config));
+        deployUpgrade = DeployFolder.mode(config.deployUpgrade(), deployUpgrade);
         registration.setProperties(serviceProperties(properties));
     }
 
@@ -92,6 +103,9 @@ public final class RuntimeComponent {
 
     @Deactivate
     void deactivate() {
+        if (deployFolder != null) {
+            deployFolder.unregister();
+        }
         registration.unregister();
         runtime.shutdown(); // processes first, so that closing the tracker has nothing left to migrate
         tracker.close();
