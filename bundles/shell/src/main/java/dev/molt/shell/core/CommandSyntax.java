@@ -17,7 +17,11 @@ public enum CommandSyntax {
     KILL("kill", "<pid|name> [reason] [--timeout MS]", 1, Integer.MAX_VALUE, ShellOption.KILL_TIMEOUT),
     UPGRADE("upgrade", "<bundle-id|behaviour> <jar-url>", 2, 2),
     HISTORY("history", "", 0, 0),
-    ROLLBACK("rollback", "<behaviour>", 1, 1);
+    ROLLBACK("rollback", "<behaviour>", 1, 1),
+    TREE("tree", "", 0, 0),
+    SUP("sup", "<which-children|start-child|restart-child|terminate-child|delete-child> <supervisor> [child|arg] [behaviour [arg]]",
+            2, 5),
+    GROUPS("groups", "[group]", 0, 1);
 
     /** The Gogo and Karaf scope of the commands. */
     public static final String SCOPE = "proc";
