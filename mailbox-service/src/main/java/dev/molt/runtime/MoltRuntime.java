@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import dev.molt.api.Behaviour;
 import dev.molt.api.BehaviourInfo;
 import dev.molt.api.ExitReason;
+import dev.molt.api.GroupMonitor;
 import dev.molt.api.NoSuchProcessException;
 import dev.molt.api.Pid;
 import dev.molt.api.ProcessException;
@@ -27,6 +28,7 @@ import dev.molt.api.UpgradeReport;
 import dev.molt.runtime.code.BehaviourLine;
 import dev.molt.runtime.code.BehaviourVersion;
 import dev.molt.runtime.code.CodeRegistry;
+import dev.molt.runtime.groups.ProcessGroups;
 import dev.molt.runtime.process.Kernel;
 import dev.molt.runtime.process.Messaging;
 import dev.molt.runtime.process.Proc;
@@ -64,6 +66,7 @@ public class MoltRuntime implements ProcessRuntime {
     private final Messaging messaging;
     private final UpgradeHistory history;
     private final UpgradeCoordinator coordinator;
+    private final ProcessGroups groups;
     private volatile CodeHost host;
     private volatile boolean shutdown;
 
@@ -75,8 +78,17 @@ public class MoltRuntime implements ProcessRuntime {
         this.history = new UpgradeHistory(settings.historySize());
         this.host = CodeHost.none(this::unregister);
         this.coordinator = new UpgradeCoordinator(registry, kernel, history, () -> host);
+        this.groups = new ProcessGroups(pid -> {
+            Proc p = kernel.table().get(pid);
+            return p != null && !p.isExited();
+        }, messaging::send, ProcessTable::notAlive);
         kernel.runtime(this);
-        kernel.exitObserver(coordinator::exited);
+        // A process that ends counts toward a canary's abort, and leaves its groups before its
+        // monitors are told (the observer runs between the two).
+        kernel.exitObserver((p, version, reason) -> {
+            coordinator.exited(p, version, reason);
+            groups.exited(p.pid());
+        });
     }
 
     /** Where code comes from: the OSGi layer sets itself here. */
@@ -142,6 +154,15 @@ public class MoltRuntime implements ProcessRuntime {
     public Pid spawn(String behaviour, String name, Object argument) {
         checkOpen();
         return spawner.spawn(registry.existing(behaviour), name, argument);
+    }
+
+    @Override
+    public Pid spawnLinked(Pid linkTo, String behaviour, String name, Object argument) {
+        checkOpen();
+        if (linkTo == null) {
+            throw new NoSuchProcessException("no process to link to was given; use spawn for an unlinked process");
+        }
+        return spawner.spawn(registry.existing(behaviour), name, argument, linkTo);
     }
 
     @Override
@@ -259,6 +280,38 @@ public class MoltRuntime implements ProcessRuntime {
     @Override
     public List<UpgradeReport> upgradeHistory() {
         return history.reports();
+    }
+
+    // ---- process groups ----------------------------------------------------------------
+
+    @Override
+    public void join(String group, Pid pid) {
+        groups.join(group, pid);
+    }
+
+    @Override
+    public boolean leave(String group, Pid pid) {
+        return groups.leave(group, pid);
+    }
+
+    @Override
+    public List<Pid> members(String group) {
+        return groups.members(group);
+    }
+
+    @Override
+    public List<String> groups() {
+        return groups.groups();
+    }
+
+    @Override
+    public GroupMonitor monitorGroup(String group, Pid watcher) {
+        return groups.monitor(group, watcher);
+    }
+
+    @Override
+    public boolean demonitorGroup(GroupMonitor.Ref ref) {
+        return groups.demonitor(ref);
     }
 
     // ---- upgrades ----------------------------------------------------------------------

@@ -20,6 +20,10 @@ public final class CommandHelp {
     public static final String HISTORY = "list past upgrades, oldest first";
     public static final String ROLLBACK = "go back to the version a behaviour ran before its newest upgrade, print the report";
 
+    public static final String TREE = "draw the supervision trees: pid, child id, name, behaviour, version, restarts";
+    public static final String SUP = "ask a supervisor: which-children, start-child, restart-child, terminate-child, delete-child";
+    public static final String GROUPS = "list the process groups and their members, or one group's members";
+
     /** How a process is named in an argument. */
     public static final String PROCESS = "a pid, typed bare (42) or quoted ('<42>'), or a process name";
     /** How a value is typed. */

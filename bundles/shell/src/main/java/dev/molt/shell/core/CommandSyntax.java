@@ -20,7 +20,11 @@ public enum CommandSyntax {
     PROMOTE("promote", "<behaviour>", 1, 1),
     ABORT("abort", "<behaviour>", 1, 1),
     HISTORY("history", "", 0, 0),
-    ROLLBACK("rollback", "<behaviour>", 1, 1);
+    ROLLBACK("rollback", "<behaviour>", 1, 1),
+    TREE("tree", "", 0, 0),
+    SUP("sup", "<which-children|start-child|restart-child|terminate-child|delete-child> <supervisor> [child|arg] [behaviour [arg]]",
+            2, 5),
+    GROUPS("groups", "[group]", 0, 1);
 
     /** The Gogo and Karaf scope of the commands. */
     public static final String SCOPE = "proc";

@@ -18,6 +18,7 @@ import dev.molt.api.Pid;
 import dev.molt.api.ProcessException;
 import dev.molt.api.ProcessInfo;
 import dev.molt.api.ProcessRuntime;
+import dev.molt.api.Supervisors;
 import dev.molt.api.UpgradeMode;
 import dev.molt.api.UpgradeOptions;
 import dev.molt.api.UpgradeReport;
@@ -48,9 +49,16 @@ public final class ShellCommands {
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private final ProcessRuntime runtime;
+    /** The supervision bundle's service, or null when that bundle is not running. */
+    private final Supervisors supervisors;
 
     public ShellCommands(ProcessRuntime runtime) {
+        this(runtime, null);
+    }
+
+    public ShellCommands(ProcessRuntime runtime, Supervisors supervisors) {
         this.runtime = runtime;
+        this.supervisors = supervisors;
     }
 
     /**
@@ -73,6 +81,9 @@ public final class ShellCommands {
                 case ABORT -> printReport(withProgress(in.argument(0).text(), () -> runtime.abort(in.argument(0).text()), out), out);
                 case HISTORY -> history(out);
                 case ROLLBACK -> printReport(runtime.rollback(in.argument(0).text()), out);
+                case TREE -> Supervision.tree(supervisors(), out);
+                case SUP -> Supervision.sup(supervisors(), in, out);
+                case GROUPS -> groups(in, out);
             }
         } catch (ProcessException | IllegalArgumentException e) {
             err.println("error: " + firstLine(e.getMessage()));
@@ -86,6 +97,37 @@ public final class ShellCommands {
         // The naming rule is the runtime's (InvalidNameException); the shell adds none of its own.
         Pid pid = runtime.spawn(behaviour, name == null ? null : name.text(), argument);
         out.println(pid.id());
+    }
+
+    private Supervisors supervisors() {
+        if (supervisors == null) {
+            throw new ProcessException("supervision is not running: start the dev.molt.supervision bundle");
+        }
+        return supervisors;
+    }
+
+    private void groups(Invocation in, PrintStream out) {
+        if (in.size() == 1) {
+            String group = in.argument(0).text();
+            List<Pid> members = runtime.members(group);
+            if (members.isEmpty() && !runtime.groups().contains(group)) {
+                throw new IllegalArgumentException("no group '" + group + "' has members; proc:groups lists the groups");
+            }
+            Table table = new Table("ID>", "NAME", "BEHAVIOUR", "VERSION");
+            for (Pid p : members) {
+                runtime.info(p).ifPresent(i -> table.row(i.pid().id(), i.name(), i.behaviour(), i.version()));
+            }
+            out.print(table);
+            return;
+        }
+        Table table = new Table("GROUP", "COUNT>", "MEMBERS");
+        for (String g : runtime.groups()) {
+            List<Pid> members = runtime.members(g);
+            String shown = members.stream().limit(10).map(p -> String.valueOf(p.id())).collect(Collectors.joining(" "))
+                    + (members.size() > 10 ? " ..." : "");
+            table.row(g, members.size(), shown);
+        }
+        out.print(table);
     }
 
     private void send(Invocation in) {
