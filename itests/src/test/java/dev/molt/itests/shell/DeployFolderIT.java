@@ -31,6 +31,7 @@ import dev.molt.api.ProcessRuntime;
 import dev.molt.api.UpgradeMode;
 import dev.molt.api.UpgradeReport;
 import dev.molt.itests.CounterJars;
+import dev.molt.testkit.MoltOptions;
 
 /**
  * The distribution's deploy folder: FileInstall installs deploy/counter.jar, and replacing
@@ -56,6 +57,8 @@ public class DeployFolderIT extends ShellTestSupport {
                 frameworkProperty("felix.fileinstall.dir").value(DEPLOY.toAbsolutePath().toString()),
                 frameworkProperty("felix.fileinstall.noInitialDelay").value("true"),
                 frameworkProperty("felix.fileinstall.poll").value("100"),
+                // The deploy bundle starts first, so that FileInstall's first scan finds its installer.
+                MoltOptions.fromClasspath("dev.molt.deploy"),
                 bundle(url("felix.fileinstall")));
     }
 
@@ -142,10 +145,14 @@ public class DeployFolderIT extends ShellTestSupport {
     @Test
     public void aJarWithNoMigrationPathIsRefusedWithALineAndTheRunningVersionStays() throws Exception {
         awaitBehaviour("counter", "1.0.0");
-        configure("deployUpgrade", "sideways");
+        configure("historySize", "7", "deployUpgrade", "atomic");
+        put("dev.molt.runtime.cfg", "historySize=8\ndeployUpgrade=sideways\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         await("the warning on the bad setting", () -> log.entries().stream().anyMatch(e -> e.message().equals(
                 "deployUpgrade = 'sideways' is not a mode for the deploy folder; use atomic or rolling. The deploy folder stays atomic")));
         log.expect("deployUpgrade = 'sideways'");
+        ServiceReference<ProcessRuntime> ref = context.getServiceReference(ProcessRuntime.class);
+        await("the other setting to apply", () -> "8".equals(String.valueOf(ref.getProperty("historySize"))));
+        assertEquals("the mode in force is published, not the bad value", "atomic", ref.getProperty("deployUpgrade"));
         Pid p = runtime.spawn("counter", "c1", 3);
         Bundle v1 = counterBundles().get(0);
 
@@ -167,6 +174,31 @@ public class DeployFolderIT extends ShellTestSupport {
         assertEquals(UpgradeMode.ATOMIC, r.mode());
         assertEquals(3L, call(p, "get"));
         log.assertNothingUnexpected();
+    }
+
+    /** The deploy bundle stays while the runtime is away: a replaced jar is then a plain bundle update. */
+    @Test
+    public void withoutTheRuntimeAReplacedJarIsAPlainBundleUpdate() throws Exception {
+        awaitBehaviour("counter", "1.0.0");
+        Bundle runtimeBundle = Arrays.stream(context.getBundles())
+                .filter(b -> "dev.molt.mailbox-service".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        Bundle counter = counterBundles().get(0);
+        runtimeBundle.stop();
+        try {
+            put(url("dev.molt.counter-v2"));
+            await("the counter bundle to be updated in place", () -> "2.0.0".equals(counter.getVersion().toString())
+                    && counter.getState() == Bundle.ACTIVE);
+            assertEquals(List.of(counter), counterBundles());
+        } finally {
+            runtimeBundle.start();
+        }
+        await("the runtime to be back", () -> context.getServiceReference(ProcessRuntime.class) != null);
+        runtime = context.getService(context.getServiceReference(ProcessRuntime.class)); // the injected one ended with its bundle
+        awaitBehaviour("counter", "2.0.0");
+        // And with the runtime back, the folder goes through it again.
+        put(url("dev.molt.counter-v1"));
+        UpgradeReport r = awaitReport("counter", "the upgrade through the runtime", x -> x.toVersion().equals("1.0.0"));
+        assertEquals(UpgradeMode.ATOMIC, r.mode());
     }
 
     /** The README's way to set the runtime in the distribution: a .cfg file in deploy/. */

@@ -229,8 +229,8 @@ public class SupervisionUpgradeIT extends SupervisionTestSupport {
         Pid watcher = runtime.spawn("sup.journal", null);
         var monitor = runtime.monitorGroup("room", watcher);
         assertEquals(List.of(), monitor.members());
-        call(p.get("a"), "version");
         runtime.send(p.get("a"), List.of("join", "room"));
+        call(p.get("a"), "version"); // a's mailbox is in order: its join is done before it answers, so a joins before b
         runtime.send(p.get("b"), List.of("join", "room"));
         await("both to join", () -> runtime.members("room").size() == 2);
         assertEquals(List.of(p.get("a"), p.get("b")), runtime.members("room"));

@@ -66,46 +66,44 @@ public final class RuntimeComponent {
     private final MoltRuntime runtime;
     private final ServiceTracker<Behaviour<?>, BehaviourVersion> tracker;
     private final ServiceRegistration<ProcessRuntime> registration;
-    /** Null without FileInstall. */
-    private final ServiceRegistration<?> deployFolder;
-    /** Written by DS's configuration thread, read by FileInstall's watcher thread: volatile for that hand-over. */
-    private volatile UpgradeMode deployUpgrade;
+    /** The deploy folder's mode in force; DS calls activate and modified one at a time, so a plain field. */
+    private UpgradeMode deployUpgrade;
 
     @Activate
     public RuntimeComponent(BundleContext context, Config config, Map<String, Object> properties) {
         JarStore copies = new JarStore(context);
+        this.deployUpgrade = DeploySetting.mode(config.deployUpgrade(), UpgradeMode.ATOMIC);
         this.runtime = new MoltRuntime(settings(config));
         runtime.host(new BundleCodeHost(context, copies));
-        this.registration = context.registerService(ProcessRuntime.class, runtime, serviceProperties(properties));
+        this.registration = context.registerService(ProcessRuntime.class, runtime, serviceProperties(properties, deployUpgrade));
         this.tracker = new ServiceTracker<>(context, behaviourClass(), new BehaviourTracker(context, runtime, copies));
         tracker.open();
-        this.deployUpgrade = DeployFolder.mode(config.deployUpgrade(), UpgradeMode.ATOMIC);
-        this.deployFolder = DeployFolder.register(context, runtime, () -> deployUpgrade);
     }
 
     @Modified
     void modified(Config config, Map<String, Object> properties) {
         runtime.reconfigure(settings(config));
-        deployUpgrade = DeployFolder.mode(config.deployUpgrade(), deployUpgrade);
-        registration.setProperties(serviceProperties(properties));
+        deployUpgrade = DeploySetting.mode(config.deployUpgrade(), deployUpgrade);
+        registration.setProperties(serviceProperties(properties, deployUpgrade));
     }
 
-    /** The component's properties on the service, as DS would publish them (private ones, starting with '.', left out). */
-    private static Hashtable<String, Object> serviceProperties(Map<String, Object> properties) {
+    /**
+     * The component's properties on the service, as DS would publish them (private ones, starting
+     * with '.', left out), with the deploy folder's mode in force rather than as typed.
+     */
+    private static Hashtable<String, Object> serviceProperties(Map<String, Object> properties, UpgradeMode deployUpgrade) {
         Hashtable<String, Object> out = new Hashtable<>();
         properties.forEach((k, v) -> {
             if (!k.startsWith(".") && v != null) {
                 out.put(k, v);
             }
         });
+        out.put(DeploySetting.PROPERTY, DeploySetting.name(deployUpgrade));
         return out;
     }
 
     @Deactivate
     void deactivate() {
-        if (deployFolder != null) {
-            deployFolder.unregister();
-        }
         registration.unregister();
         runtime.shutdown(); // processes first, so that closing the tracker has nothing left to migrate
         tracker.close();
