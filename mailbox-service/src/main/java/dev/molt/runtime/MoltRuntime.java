@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import dev.molt.api.Behaviour;
 import dev.molt.api.BehaviourInfo;
 import dev.molt.api.ExitReason;
+import dev.molt.api.GroupMonitor;
 import dev.molt.api.NoSuchProcessException;
 import dev.molt.api.Pid;
 import dev.molt.api.ProcessException;
@@ -27,6 +28,7 @@ import dev.molt.api.UpgradeReport;
 import dev.molt.runtime.code.BehaviourLine;
 import dev.molt.runtime.code.BehaviourVersion;
 import dev.molt.runtime.code.CodeRegistry;
+import dev.molt.runtime.groups.ProcessGroups;
 import dev.molt.runtime.observe.EventStream;
 import dev.molt.runtime.observe.Insight;
 import dev.molt.runtime.observe.ObserveSettings;
@@ -72,6 +74,7 @@ public class MoltRuntime implements ProcessRuntime {
     private final UpgradeCoordinator coordinator;
     private final Observations observations;
     private final Insight insight;
+    private final ProcessGroups groups;
     private volatile CodeHost host;
     private volatile boolean shutdown;
 
@@ -89,10 +92,17 @@ public class MoltRuntime implements ProcessRuntime {
         this.observations = new Observations(kernel, observe);
         this.insight = new Insight(registry, kernel, observations, history, this::retry);
         this.coordinator = new UpgradeCoordinator(registry, kernel, history, () -> host, observations);
+        this.groups = new ProcessGroups(pid -> {
+            Proc p = kernel.table().get(pid);
+            return p != null && !p.isExited();
+        }, messaging::send, ProcessTable::notAlive);
         kernel.runtime(this);
+        // A process that ends counts toward a canary's abort, is counted and announced, and leaves
+        // its groups before its monitors are told (the observer runs between the two).
         kernel.exitObserver((p, version, reason) -> {
             coordinator.exited(p, version, reason);
             observations.exited(p, version, reason);
+            groups.exited(p.pid());
         });
     }
 
@@ -179,7 +189,20 @@ public class MoltRuntime implements ProcessRuntime {
     @Override
     public Pid spawn(String behaviour, String name, Object argument) {
         checkOpen();
-        Pid pid = spawner.spawn(registry.existing(behaviour), name, argument);
+        return spawned(spawner.spawn(registry.existing(behaviour), name, argument), name);
+    }
+
+    @Override
+    public Pid spawnLinked(Pid linkTo, String behaviour, String name, Object argument) {
+        checkOpen();
+        if (linkTo == null) {
+            throw new NoSuchProcessException("no process to link to was given; use spawn for an unlinked process");
+        }
+        return spawned(spawner.spawn(registry.existing(behaviour), name, argument, linkTo), name);
+    }
+
+    /** Tells the observations of a new process; returns its pid. */
+    private Pid spawned(Pid pid, String name) {
         if (name != null || observations.settings().processEvents() > 0) {
             Proc p = kernel.table().get(pid); // a name may be a restart; process events may be on
             if (p != null) {
@@ -306,6 +329,38 @@ public class MoltRuntime implements ProcessRuntime {
         return history.reports();
     }
 
+    // ---- process groups ----------------------------------------------------------------
+
+    @Override
+    public void join(String group, Pid pid) {
+        groups.join(group, pid);
+    }
+
+    @Override
+    public boolean leave(String group, Pid pid) {
+        return groups.leave(group, pid);
+    }
+
+    @Override
+    public List<Pid> members(String group) {
+        return groups.members(group);
+    }
+
+    @Override
+    public List<String> groups() {
+        return groups.groups();
+    }
+
+    @Override
+    public GroupMonitor monitorGroup(String group, Pid watcher) {
+        return groups.monitor(group, watcher);
+    }
+
+    @Override
+    public boolean demonitorGroup(GroupMonitor.Ref ref) {
+        return groups.demonitor(ref);
+    }
+
     // ---- upgrades ----------------------------------------------------------------------
 
     /** Asks a held process to import its kept state again into the version that serves now (see {@code RuntimeInsight.retry}). */
@@ -366,6 +421,7 @@ public class MoltRuntime implements ProcessRuntime {
         if (line.find(jar.version()) != null) {
             throw new ProcessException(line.name() + " " + jar.version() + " is registered already; upgrade to another version");
         }
+        coordinator.requireNoneUnderWay(line);
         CodeHost h = host;
         // A canary's version must not serve, not even between its registration and the canary's start:
         // spawns would get it, and rollback would take it for the version that ran before.

@@ -17,10 +17,12 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 import org.osgi.util.tracker.ServiceTracker;
 
 import dev.molt.api.Behaviour;
 import dev.molt.api.ProcessRuntime;
+import dev.molt.api.UpgradeMode;
 import dev.molt.api.admin.RuntimeInsight;
 import dev.molt.runtime.MoltRuntime;
 import dev.molt.runtime.RuntimeSettings;
@@ -97,6 +99,11 @@ public final class RuntimeComponent {
         @AttributeDefinition(name = "Migration trails", description = "Processes whose last migrations are kept for"
                 + " their detail page, at most.")
         int migrationTrails() default 100_000;
+
+        @AttributeDefinition(name = "Deploy folder upgrade", description = "How a jar replaced in FileInstall's deploy"
+                + " folder upgrades its behaviour: atomic or rolling.", options = {
+                        @Option(label = "atomic", value = "atomic"), @Option(label = "rolling", value = "rolling")})
+        String deployUpgrade() default "atomic";
     }
 
     private final MoltRuntime runtime;
@@ -105,16 +112,19 @@ public final class RuntimeComponent {
     private final ServiceRegistration<RuntimeInsight> insight;
     /** The EventAdmin bridge, or null where org.osgi.service.event is not wired. */
     private final AutoCloseable events;
+    /** The deploy folder's mode in force; DS calls activate and modified one at a time, so a plain field. */
+    private UpgradeMode deployUpgrade;
 
     @Activate
     public RuntimeComponent(BundleContext context, Config config, Map<String, Object> properties) {
         JarStore copies = new JarStore(context);
+        this.deployUpgrade = DeploySetting.mode(config.deployUpgrade(), UpgradeMode.ATOMIC);
         this.runtime = new MoltRuntime(settings(config), observeSettings(config, ObserveSettings.defaults()));
         runtime.host(new BundleCodeHost(context, copies));
         // Typed as AutoCloseable, and the class named only here: without the wire it is never loaded.
         this.events = wired(context, "org.osgi.service.event") ? EventAdminBridge.open(context, runtime.events()) : null;
-        this.registration = context.registerService(ProcessRuntime.class, runtime, serviceProperties(properties));
-        this.insight = context.registerService(RuntimeInsight.class, runtime.insight(), serviceProperties(properties));
+        this.registration = context.registerService(ProcessRuntime.class, runtime, serviceProperties(properties, deployUpgrade));
+        this.insight = context.registerService(RuntimeInsight.class, runtime.insight(), serviceProperties(properties, deployUpgrade));
         this.tracker = new ServiceTracker<>(context, behaviourClass(), new BehaviourTracker(context, runtime, copies));
         tracker.open();
     }
@@ -123,8 +133,9 @@ public final class RuntimeComponent {
     void modified(Config config, Map<String, Object> properties) {
         runtime.reconfigure(settings(config));
         runtime.observe(observeSettings(config, runtime.observeSettings()));
-        registration.setProperties(serviceProperties(properties));
-        insight.setProperties(serviceProperties(properties));
+        deployUpgrade = DeploySetting.mode(config.deployUpgrade(), deployUpgrade);
+        registration.setProperties(serviceProperties(properties, deployUpgrade));
+        insight.setProperties(serviceProperties(properties, deployUpgrade));
     }
 
     /** Whether this bundle's import of {@code pkg} (an optional one) is wired to an exporter. */
@@ -152,14 +163,18 @@ public final class RuntimeComponent {
         }
     }
 
-    /** The component's properties on the service, as DS would publish them (private ones, starting with '.', left out). */
-    private static Hashtable<String, Object> serviceProperties(Map<String, Object> properties) {
+    /**
+     * The component's properties on the service, as DS would publish them (private ones, starting
+     * with '.', left out), with the deploy folder's mode in force rather than as typed.
+     */
+    private static Hashtable<String, Object> serviceProperties(Map<String, Object> properties, UpgradeMode deployUpgrade) {
         Hashtable<String, Object> out = new Hashtable<>();
         properties.forEach((k, v) -> {
             if (!k.startsWith(".") && v != null) {
                 out.put(k, v);
             }
         });
+        out.put(DeploySetting.PROPERTY, DeploySetting.name(deployUpgrade));
         return out;
     }
 

@@ -51,7 +51,7 @@ public final class ProcessTable {
 
     void remove(Proc p) {
         byPid.remove(p.pid(), p);
-        String name = p.nameOrNull(); // the name itself: p.name() is an Optional, which no key equals
+        String name = p.nameOrNull(); // not name(): an Optional, never null and never a key
         if (name != null) {
             byName.remove(name, p);
         }

@@ -9,6 +9,7 @@ import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 
 import dev.molt.api.ProcessRuntime;
+import dev.molt.api.Supervisors;
 import dev.molt.shell.core.Argument;
 import dev.molt.shell.core.CommandSyntax;
 import dev.molt.shell.core.Invocation;
@@ -33,6 +34,10 @@ abstract class ProcessAction implements Action {
     @Reference
     ProcessRuntime runtime;
 
+    /** The supervision bundle's service, if it runs (proc:tree and proc:sup say so when it does not). */
+    @Reference(optional = true)
+    Supervisors supervisors;
+
     abstract CommandSyntax syntax();
 
     /** The positional arguments as Karaf read them, in order; null for one not given. */
@@ -45,7 +50,7 @@ abstract class ProcessAction implements Action {
 
     @Override
     public Object execute() {
-        new ShellCommands(runtime).run(this::invocation, System.out, System.err);
+        new ShellCommands(runtime, supervisors).run(this::invocation, System.out, System.err);
         return null;
     }
 
@@ -61,7 +66,9 @@ abstract class ProcessAction implements Action {
         karafOptions().forEach((option, value) -> {
             if (value != null) {
                 words.add(Argument.evaluated(option.flag()));
-                words.add(Argument.evaluated(value));
+                if (option.takesValue()) {
+                    words.add(Argument.evaluated(value));
+                }
             }
         });
         for (Object a : karafArguments()) {

@@ -15,9 +15,16 @@ public enum CommandSyntax {
     PS("ps", "[behaviour]", 0, 1),
     INFO("info", "<pid|name>", 1, 1),
     KILL("kill", "<pid|name> [reason] [--timeout MS]", 1, Integer.MAX_VALUE, ShellOption.KILL_TIMEOUT),
-    UPGRADE("upgrade", "<bundle-id|behaviour> <jar-url>", 2, 2),
+    UPGRADE("upgrade", "[--rolling | --canary SELECTION] [--keep-old] <bundle-id|behaviour> <jar-url>", 2, 2,
+            ShellOption.ROLLING, ShellOption.CANARY, ShellOption.KEEP_OLD),
+    PROMOTE("promote", "<behaviour>", 1, 1),
+    ABORT("abort", "<behaviour>", 1, 1),
     HISTORY("history", "", 0, 0),
-    ROLLBACK("rollback", "<behaviour>", 1, 1);
+    ROLLBACK("rollback", "<behaviour>", 1, 1),
+    TREE("tree", "", 0, 0),
+    SUP("sup", "<which-children|start-child|restart-child|terminate-child|delete-child> <supervisor> [child|arg] [behaviour [arg]]",
+            2, 5),
+    GROUPS("groups", "[group]", 0, 1);
 
     /** The Gogo and Karaf scope of the commands. */
     public static final String SCOPE = "proc";
@@ -73,6 +80,7 @@ public enum CommandSyntax {
             return SCOPE + ":" + function + " takes no options";
         }
         return "the options of " + SCOPE + ":" + function + " are "
-                + options.stream().map(o -> o.flag() + " " + o.valueName()).collect(Collectors.joining(", "));
+                + options.stream().map(o -> o.takesValue() ? o.flag() + " " + o.valueName() : o.flag())
+                .collect(Collectors.joining(", "));
     }
 }

@@ -54,7 +54,12 @@ public final class Invocation {
                         + "; usage: " + syntax.usage());
             }
             Argument value = word.inlineValue();
-            if (value == null) {
+            if (!option.takesValue()) {
+                if (value != null) {
+                    throw new IllegalArgumentException(flag + " takes no value: " + syntax.usage());
+                }
+                value = Argument.evaluated(Boolean.TRUE);
+            } else if (value == null) {
                 if (i + 1 >= words.size() || words.get(i + 1).optionName() != null) {
                     throw new IllegalArgumentException(flag + " needs a value: " + syntax.usage());
                 }
@@ -93,5 +98,10 @@ public final class Invocation {
     /** The option's argument, or null when it was not given. */
     Argument option(ShellOption option) {
         return options.get(option);
+    }
+
+    /** Whether a flag was given. */
+    boolean flag(ShellOption option) {
+        return options.containsKey(option);
     }
 }
