@@ -17,8 +17,13 @@ final class LatencyWindow {
     static final long SLOT_NANOS = 15_000_000_000L;
     static final int SLOTS = 4;
 
-    /** Two significant digits (1%), auto-resizing, packed: small while the values are few. */
-    private final Recorder recorder = new Recorder(2, true);
+    /**
+     * Two significant digits (1%), auto-resizing. Not packed: every worker writes here at once, and
+     * HdrHistogram's packed concurrent arrays let writers that grow them together spin on each other
+     * for good (LatencyWindowTest); a plain concurrent histogram's increment is one atomic add, and
+     * only a resize (rare: the range grows to the largest value seen) takes a lock.
+     */
+    private final Recorder recorder = new Recorder(2);
     private final Histogram[] slots = new Histogram[SLOTS];
     private int current;
     private Histogram interval;
