@@ -278,7 +278,7 @@ public class ObservabilityIT extends MoltTestSupport {
 
         String canary = (String) invoke("dev.molt:type=Runtime", "upgrade", new Object[] {"counter", url("dev.molt.counter-v3-broken"),
                 "canary", "c0"}, new String[] {String.class.getName(), String.class.getName(), String.class.getName(), String.class.getName()});
-        assertTrue(canary, canary.startsWith("counter 2.0.0 -> 3.0.0 (canary, canary): 1 migrated"));
+        assertTrue(canary, canary.startsWith("counter 2.0.0 -> 3.0.0 (canary, waiting to be promoted or aborted): 1 migrated"));
         assertEquals("3.0.0", call(pids.get(0), "version"));
         String aborted = (String) MBEANS.invoke(counter, "abort", new Object[0], new String[0]);
         assertTrue(aborted, aborted.contains("aborted"));
