@@ -50,6 +50,21 @@ public class ObservationsTest {
         rt.shutdown();
     }
 
+    /** {@code read}'s value once {@code ready} holds for it; fails naming {@code what} after {@link #WAIT}. */
+    private static <T> T await(String what, java.util.function.Supplier<T> read, java.util.function.Predicate<T> ready) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (;;) {
+            T v = read.get();
+            if (ready.test(v)) {
+                return v;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": not within " + WAIT.toSeconds() + " s; it is " + v);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     private RuntimeEvent next(String topic) throws InterruptedException {
         for (;;) {
             RuntimeEvent e = events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -126,7 +141,10 @@ public class ObservationsTest {
         down.get(WAIT.toMillis(), TimeUnit.MILLISECONDS); // watchers are told after the exit is counted
         Pid again = rt.spawn("echo", "a", null);
         rt.call(again, "get", WAIT);
-        BehaviourMetrics m = rt.insight().behaviour("echo").orElseThrow();
+        // A handler is timed when it returns, and a call's reply wakes the caller inside the handler:
+        // the last call's figure may come a moment after its reply.
+        BehaviourMetrics m = await("the last call's handler timed", () -> rt.insight().behaviour("echo").orElseThrow(),
+                b -> b.handling().samples() >= 102);
         assertEquals(1, m.processes());
         assertEquals(2, m.spawned());
         assertEquals(1, m.exited());
@@ -136,7 +154,8 @@ public class ObservationsTest {
         assertEquals("every handler that returned is timed at sampling 1 (the crash is not)", 102, m.handling().samples());
         assertTrue("every send's wait is timed: " + m.waited(), m.waited().samples() >= 100);
         assertTrue(m.handling().p99() >= m.handling().p50());
-        ProcessDetails d = rt.insight().details(again).orElseThrow();
+        ProcessDetails d = await("its own handler timed", () -> rt.insight().details(again).orElseThrow(),
+                p -> p.handling().samples() >= 1);
         assertEquals(1, d.handling().samples());
         assertEquals(1, rt.insight().totals().crashes());
     }
