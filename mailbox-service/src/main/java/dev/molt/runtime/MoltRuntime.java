@@ -29,6 +29,10 @@ import dev.molt.runtime.code.BehaviourLine;
 import dev.molt.runtime.code.BehaviourVersion;
 import dev.molt.runtime.code.CodeRegistry;
 import dev.molt.runtime.groups.ProcessGroups;
+import dev.molt.runtime.observe.EventStream;
+import dev.molt.runtime.observe.Insight;
+import dev.molt.runtime.observe.ObserveSettings;
+import dev.molt.runtime.observe.Observations;
 import dev.molt.runtime.process.Kernel;
 import dev.molt.runtime.process.Messaging;
 import dev.molt.runtime.process.Proc;
@@ -51,7 +55,9 @@ import dev.molt.runtime.upgrade.UpgradeRecord;
  * the process table;</li>
  * <li>{@code code} — behaviour versions, the processes of each, the registry;</li>
  * <li>{@code upgrade} — the coordinator, one process's move, records and history;</li>
- * <li>{@code neutral} — neutral data, and how a version's code sees classes.</li>
+ * <li>{@code neutral} — neutral data, and how a version's code sees classes;</li>
+ * <li>{@code observe} — counters, timings, migration trails and events: what the runtime tells
+ * about itself ({@link #insight}, {@link #events}).</li>
  * </ul>
  *
  * <p>Thread rule: everything public may be called from any thread.
@@ -66,29 +72,57 @@ public class MoltRuntime implements ProcessRuntime {
     private final Messaging messaging;
     private final UpgradeHistory history;
     private final UpgradeCoordinator coordinator;
+    private final Observations observations;
+    private final Insight insight;
     private final ProcessGroups groups;
     private volatile CodeHost host;
     private volatile boolean shutdown;
 
     public MoltRuntime(RuntimeSettings settings) {
+        this(settings, ObserveSettings.defaults());
+    }
+
+    public MoltRuntime(RuntimeSettings settings, ObserveSettings observe) {
         this.kernel = new Kernel(settings);
         this.registry = new CodeRegistry(kernel);
         this.spawner = new Spawner(kernel);
         this.messaging = new Messaging(kernel);
         this.history = new UpgradeHistory(settings.historySize());
         this.host = CodeHost.none(this::unregister);
-        this.coordinator = new UpgradeCoordinator(registry, kernel, history, () -> host);
+        this.observations = new Observations(kernel, observe);
+        this.insight = new Insight(registry, kernel, observations, history, this::retry);
+        this.coordinator = new UpgradeCoordinator(registry, kernel, history, () -> host, observations);
         this.groups = new ProcessGroups(pid -> {
             Proc p = kernel.table().get(pid);
             return p != null && !p.isExited();
         }, messaging::send, ProcessTable::notAlive);
         kernel.runtime(this);
-        // A process that ends counts toward a canary's abort, and leaves its groups before its
-        // monitors are told (the observer runs between the two).
+        // A process that ends counts toward a canary's abort, is counted and announced, and leaves
+        // its groups before its monitors are told (the observer runs between the two).
         kernel.exitObserver((p, version, reason) -> {
             coordinator.exited(p, version, reason);
+            observations.exited(p, version, reason);
             groups.exited(p.pid());
         });
+    }
+
+    /** Metrics and details of this runtime (the {@code RuntimeInsight} service). */
+    public Insight insight() {
+        return insight;
+    }
+
+    /** The runtime's events: subscribe a sink (the EventAdmin bridge) to get them. */
+    public EventStream events() {
+        return observations.events();
+    }
+
+    /** Applies new observation settings (sampling, per-process latency, process events) at once. */
+    public void observe(ObserveSettings next) {
+        observations.apply(next);
+    }
+
+    public ObserveSettings observeSettings() {
+        return observations.settings();
     }
 
     /** Where code comes from: the OSGi layer sets itself here. */
@@ -122,6 +156,7 @@ public class MoltRuntime implements ProcessRuntime {
     public BehaviourVersion register(String name, String version, Behaviour<?> code, BehaviourVersion.Source source) {
         BehaviourVersion v = registry.add(name, version, code, source);
         kernel.noteLoader(code.getClass().getClassLoader(), version);
+        observations.registered(v); // told before the processes that wait for it move, as it happens
         coordinator.registered(v);
         return v;
     }
@@ -138,6 +173,7 @@ public class MoltRuntime implements ProcessRuntime {
      */
     public void unregister(BehaviourVersion v) {
         if (!v.isWithdrawn()) {
+            observations.withdrawn(v);
             coordinator.withdrawn(v);
         }
     }
@@ -153,7 +189,7 @@ public class MoltRuntime implements ProcessRuntime {
     @Override
     public Pid spawn(String behaviour, String name, Object argument) {
         checkOpen();
-        return spawner.spawn(registry.existing(behaviour), name, argument);
+        return spawned(spawner.spawn(registry.existing(behaviour), name, argument), name);
     }
 
     @Override
@@ -162,7 +198,18 @@ public class MoltRuntime implements ProcessRuntime {
         if (linkTo == null) {
             throw new NoSuchProcessException("no process to link to was given; use spawn for an unlinked process");
         }
-        return spawner.spawn(registry.existing(behaviour), name, argument, linkTo);
+        return spawned(spawner.spawn(registry.existing(behaviour), name, argument, linkTo), name);
+    }
+
+    /** Tells the observations of a new process; returns its pid. */
+    private Pid spawned(Pid pid, String name) {
+        if (name != null || observations.settings().processEvents() > 0) {
+            Proc p = kernel.table().get(pid); // a name may be a restart; process events may be on
+            if (p != null) {
+                observations.spawned(p);
+            }
+        }
+        return pid;
     }
 
     @Override
@@ -316,6 +363,12 @@ public class MoltRuntime implements ProcessRuntime {
 
     // ---- upgrades ----------------------------------------------------------------------
 
+    /** Asks a held process to import its kept state again into the version that serves now (see {@code RuntimeInsight.retry}). */
+    public void retry(Pid pid) {
+        checkOpen();
+        coordinator.retry(kernel.table().existing(pid));
+    }
+
     @Override
     public UpgradeReport upgrade(String behaviour, String location) {
         return upgrade(behaviour, location, UpgradeOptions.atomic());
@@ -370,19 +423,34 @@ public class MoltRuntime implements ProcessRuntime {
         }
         coordinator.requireNoneUnderWay(line);
         CodeHost h = host;
-        h.installBeside(current, jar);
-        BehaviourVersion to;
+        // A canary's version must not serve, not even between its registration and the canary's start:
+        // spawns would get it, and rollback would take it for the version that ran before.
+        boolean pinned = options.mode() == UpgradeMode.CANARY && coordinator.inProgress(line).isEmpty();
+        if (pinned) {
+            line.pin(current);
+        }
+        boolean started = false;
         try {
-            to = line.awaitRegistered(jar.version(), System.nanoTime() + h.registrationTimeout().toNanos());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProcessException("interrupted while waiting for " + line.name() + " " + jar.version() + " to register");
+            h.installBeside(current, jar);
+            BehaviourVersion to;
+            try {
+                to = line.awaitRegistered(jar.version(), System.nanoTime() + h.registrationTimeout().toNanos());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProcessException("interrupted while waiting for " + line.name() + " " + jar.version() + " to register");
+            }
+            if (to == null) {
+                throw new ProcessException(jar.location() + " was installed beside " + current + ", but its behaviour did"
+                        + " not register in time; check the bundle's log (is its component satisfied?)");
+            }
+            UpgradeReport r = coordinator.roll(current, to, options).report();
+            started = true;
+            return r;
+        } finally {
+            if (pinned && !started) {
+                line.unpin();
+            }
         }
-        if (to == null) {
-            throw new ProcessException(jar.location() + " was installed beside " + current + ", but its behaviour did"
-                    + " not register in time; check the bundle's log (is its component satisfied?)");
-        }
-        return coordinator.roll(current, to, options).report();
     }
 
     /** Moves {@code from}'s processes to {@code to}, both registered here (without a framework: tests, benchmarks). */
@@ -488,6 +556,7 @@ public class MoltRuntime implements ProcessRuntime {
             LOG.log(System.Logger.Level.WARNING, "some processes had not ended 5 s after shutdown began");
         }
         coordinator.shutdown();
+        observations.close();
         kernel.dispatcher().shutdown();
         kernel.timers().shutdownNow();
         try {

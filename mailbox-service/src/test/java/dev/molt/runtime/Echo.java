@@ -20,7 +20,7 @@ import dev.molt.api.ReplyHandle;
  * {@link Gate} signals that the handler is inside, then blocks until the test opens it;
  * {@code ["depth", pid]} replies that process's mailbox depth; anything else is recorded.
  */
-final class Echo implements Behaviour<List<String>> {
+public final class Echo implements Behaviour<List<String>> {
 
     /** A handler the test controls: {@code entered} opens when it runs, it returns when {@code release} opens. */
     record Gate(CountDownLatch entered, CountDownLatch release) {
@@ -41,7 +41,7 @@ final class Echo implements Behaviour<List<String>> {
 
     final String tag;
 
-    Echo(String tag) {
+    public Echo(String tag) {
         this.tag = tag;
     }
 

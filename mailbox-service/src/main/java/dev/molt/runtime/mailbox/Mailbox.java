@@ -93,6 +93,21 @@ public abstract class Mailbox<M> extends MessageQueue implements Runnable {
         trySchedule(false);
     }
 
+    /** As {@link #enqueue}, and the wait of this message in the queue is measured ({@link #messageWaited}). */
+    public final void enqueueTimed(Object message) {
+        offerTimedMessage(message);
+        trySchedule(false);
+    }
+
+    @Override
+    final void timedMessageTaken(long nanos) {
+        messageWaited(nanos);
+    }
+
+    /** Owner only: a message queued with {@link #enqueueTimed} waited {@code nanos} before it was taken. */
+    protected void messageWaited(long nanos) {
+    }
+
     /**
      * Queues a user message without scheduling: for a caller that will try to run the process
      * itself ({@link #tryAcquire}) and schedules it otherwise ({@link #trySchedule}).

@@ -48,7 +48,7 @@ abstract class MessageQueue {
     /** How long a consumer spins for a link that a producer has yet to write. */
     private static final int LINK_SPINS = 128;
 
-    static final class Node {
+    static class Node {
         /** Written by its producer before the exchange; cleared by the consumer when taken. */
         Object value;
         /** Written once, with a release store, by the producer of the next node. */
@@ -57,6 +57,17 @@ abstract class MessageQueue {
 
         Node(Object value) {
             this.value = value;
+        }
+    }
+
+    /** A node that knows when it was queued: one message in {@code latencySampling}, for its wait. */
+    static final class TimedNode extends Node {
+        /** Written by its producer before the exchange (published with the node). */
+        final long queuedAt;
+
+        TimedNode(Object value, long queuedAt) {
+            super(value);
+            this.queuedAt = queuedAt;
         }
     }
 
@@ -74,10 +85,21 @@ abstract class MessageQueue {
 
     /** Any thread: appends {@code message}. */
     final void offerMessage(Object message) {
-        Node n = new Node(message);
+        link(new Node(message));
+    }
+
+    /** Any thread: appends {@code message} with the time it was queued; the consumer is told its wait when it takes it. */
+    final void offerTimedMessage(Object message) {
+        link(new TimedNode(message, System.nanoTime()));
+    }
+
+    private void link(Node n) {
         Node prev = (Node) TAIL.getAndSet(this, n);
         NEXT.setRelease(prev, n);
     }
+
+    /** Consumer only: a timed message was taken after waiting {@code nanos}. */
+    abstract void timedMessageTaken(long nanos);
 
     /** Consumer only: the oldest message, or null if there is none. */
     final Object pollMessage() {
@@ -98,6 +120,9 @@ abstract class MessageQueue {
         head = next;
         Object v = next.value;
         next.value = null; // the taken node is the new stub: it must not keep the message alive
+        if (next instanceof TimedNode t) {
+            timedMessageTaken(System.nanoTime() - t.queuedAt);
+        }
         // Unlink the old stub: if it had been promoted to the old generation, its link would keep
         // every later node alive through young collections ("nepotism"), and each young GC would
         // copy the whole chain. Only the consumer touches it now (its producer wrote it once).

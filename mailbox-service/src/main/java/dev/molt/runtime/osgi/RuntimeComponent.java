@@ -7,65 +7,111 @@ import java.util.Map;
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.namespace.PackageNamespace;
+import org.osgi.framework.wiring.BundleWire;
+import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 import org.osgi.util.tracker.ServiceTracker;
 
 import dev.molt.api.Behaviour;
 import dev.molt.api.ProcessRuntime;
 import dev.molt.api.UpgradeMode;
+import dev.molt.api.admin.RuntimeInsight;
 import dev.molt.runtime.MoltRuntime;
 import dev.molt.runtime.RuntimeSettings;
 import dev.molt.runtime.code.BehaviourVersion;
+import dev.molt.runtime.observe.ObserveSettings;
 
 /**
  * The runtime as an OSGi component: it holds a {@link MoltRuntime}, registers it as the
- * {@link ProcessRuntime} service, follows every {@link Behaviour} service
- * ({@link BehaviourTracker}), and gives the runtime its code host ({@link BundleCodeHost}).
+ * {@link ProcessRuntime} service and its metrics as the {@link RuntimeInsight} service, follows every
+ * {@link Behaviour} service ({@link BehaviourTracker}), gives the runtime its code host
+ * ({@link BundleCodeHost}), and posts the runtime's events to EventAdmin where the optional import
+ * of {@code org.osgi.service.event} is wired ({@link EventAdminBridge}).
  *
- * <p>Configuration (PID {@code dev.molt.runtime}) is applied by {@link #modified} without
- * restarting anything: processes survive a change of settings.
+ * <p>Configuration (PID {@code dev.molt.runtime}, described for the MetaType service: the Web
+ * Console's configuration page and Karaf's {@code config:} commands show each setting) is applied by
+ * {@link #modified} without restarting anything: processes survive a change of settings.
  */
-@Component(service = {}, configurationPid = "dev.molt.runtime", immediate = true)
+@Component(service = {}, configurationPid = RuntimeComponent.PID, immediate = true)
+@Designate(ocd = RuntimeComponent.Config.class)
 @Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=dev.molt.api.ProcessRuntime",
         uses = ProcessRuntime.class)
+@Capability(namespace = "osgi.service", attribute = "objectClass:List<String>=dev.molt.api.admin.RuntimeInsight",
+        uses = RuntimeInsight.class)
 public final class RuntimeComponent {
 
+    public static final String PID = "dev.molt.runtime";
+
+    private static final System.Logger LOG = System.getLogger("dev.molt.runtime");
+
     /** Settings; every one has a default that needs no configuration. */
+    @ObjectClassDefinition(name = "Molt runtime",
+            description = "How the Molt process runtime schedules, upgrades and measures its processes. Every setting"
+                    + " applies at once, without restarting any process.")
     public @interface Config {
-        /** Turns that run at once (worker permits); 0 means one per core. */
+        @AttributeDefinition(name = "Workers", description = "Turns that run at once (worker permits); 0 means one per core.")
         int workers() default 0;
 
-        /** User messages a process handles per turn before others get the thread. */
+        @AttributeDefinition(name = "Throughput", description = "User messages a process handles per turn before others get the thread.")
         int throughput() default 50;
 
-        /** How long an upgrade waits for a running handler before it reports the process held. */
+        @AttributeDefinition(name = "Upgrade timeout (ms)", description = "How long an upgrade waits for a running handler"
+                + " before it reports the process held (it still moves when the handler returns).")
         long upgradeTimeoutMillis() default 5000;
 
-        /** Upgrade reports kept for proc:history. */
+        @AttributeDefinition(name = "History size", description = "Upgrade reports kept for proc:history.")
         int historySize() default 100;
 
-        /** Worker threads at most, counting those blocked in handlers; 0 means 256 (or 4 per worker). */
+        @AttributeDefinition(name = "Maximum threads", description = "Worker threads at most, counting those blocked in"
+                + " handlers; 0 means 256 (or 4 per worker).")
         int maxThreads() default 0;
 
-        /** Processes a rolling upgrade moves at once. */
+        @AttributeDefinition(name = "Rolling batch", description = "Processes a rolling upgrade moves at once.")
         int rollingBatch() default 4;
 
-        /** Crashes of canary processes within canaryWindowSeconds that abort a canary. */
+        @AttributeDefinition(name = "Canary crashes", description = "Crashes of canary processes within the canary"
+                + " window that abort a canary.")
         int canaryMaxCrashes() default 3;
 
-        /** The window of canaryMaxCrashes. */
+        @AttributeDefinition(name = "Canary window (s)", description = "The window of the canary crashes.")
         long canaryWindowSeconds() default 60;
 
-        /** How a jar replaced in FileInstall's deploy folder upgrades its behaviour: atomic or rolling. */
+        @AttributeDefinition(name = "Latency sampling", description = "One message in this many (a power of two) is"
+                + " timed: its wait in the mailbox and its handler, for the percentiles per behaviour. 0 turns timing off.")
+        int latencySampling() default 64;
+
+        @AttributeDefinition(name = "Per-process latency", description = "Each process keeps its own latency"
+                + " percentiles too (a few hundred bytes to a few KB for each process that handled a timed message).")
+        boolean processLatency() default false;
+
+        @AttributeDefinition(name = "Process events", description = "Post a SPAWNED and an EXITED event to EventAdmin"
+                + " for one process in this many (by pid); 0 posts none, 1 posts every one.")
+        int processEvents() default 0;
+
+        @AttributeDefinition(name = "Migration trails", description = "Processes whose last migrations are kept for"
+                + " their detail page, at most.")
+        int migrationTrails() default 100_000;
+
+        @AttributeDefinition(name = "Deploy folder upgrade", description = "How a jar replaced in FileInstall's deploy"
+                + " folder upgrades its behaviour: atomic or rolling.", options = {
+                        @Option(label = "atomic", value = "atomic"), @Option(label = "rolling", value = "rolling")})
         String deployUpgrade() default "atomic";
     }
 
     private final MoltRuntime runtime;
     private final ServiceTracker<Behaviour<?>, BehaviourVersion> tracker;
     private final ServiceRegistration<ProcessRuntime> registration;
+    private final ServiceRegistration<RuntimeInsight> insight;
+    /** The EventAdmin bridge, or null where org.osgi.service.event is not wired. */
+    private final AutoCloseable events;
     /** The deploy folder's mode in force; DS calls activate and modified one at a time, so a plain field. */
     private UpgradeMode deployUpgrade;
 
@@ -73,9 +119,12 @@ public final class RuntimeComponent {
     public RuntimeComponent(BundleContext context, Config config, Map<String, Object> properties) {
         JarStore copies = new JarStore(context);
         this.deployUpgrade = DeploySetting.mode(config.deployUpgrade(), UpgradeMode.ATOMIC);
-        this.runtime = new MoltRuntime(settings(config));
+        this.runtime = new MoltRuntime(settings(config), observeSettings(config, ObserveSettings.defaults()));
         runtime.host(new BundleCodeHost(context, copies));
+        // Typed as AutoCloseable, and the class named only here: without the wire it is never loaded.
+        this.events = wired(context, "org.osgi.service.event") ? EventAdminBridge.open(context, runtime.events()) : null;
         this.registration = context.registerService(ProcessRuntime.class, runtime, serviceProperties(properties, deployUpgrade));
+        this.insight = context.registerService(RuntimeInsight.class, runtime.insight(), serviceProperties(properties, deployUpgrade));
         this.tracker = new ServiceTracker<>(context, behaviourClass(), new BehaviourTracker(context, runtime, copies));
         tracker.open();
     }
@@ -83,8 +132,35 @@ public final class RuntimeComponent {
     @Modified
     void modified(Config config, Map<String, Object> properties) {
         runtime.reconfigure(settings(config));
+        runtime.observe(observeSettings(config, runtime.observeSettings()));
         deployUpgrade = DeploySetting.mode(config.deployUpgrade(), deployUpgrade);
         registration.setProperties(serviceProperties(properties, deployUpgrade));
+        insight.setProperties(serviceProperties(properties, deployUpgrade));
+    }
+
+    /** Whether this bundle's import of {@code pkg} (an optional one) is wired to an exporter. */
+    static boolean wired(BundleContext context, String pkg) {
+        BundleWiring wiring = context.getBundle().adapt(BundleWiring.class);
+        if (wiring == null) {
+            return false;
+        }
+        for (BundleWire w : wiring.getRequiredWires(PackageNamespace.PACKAGE_NAMESPACE)) {
+            if (pkg.equals(w.getCapability().getAttributes().get(PackageNamespace.PACKAGE_NAMESPACE))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The observation settings of {@code c}; a bad value is one warning line, and {@code before} stays. */
+    static ObserveSettings observeSettings(Config c, ObserveSettings before) {
+        try {
+            return new ObserveSettings(c.latencySampling(), c.processLatency(), c.processEvents(), c.migrationTrails());
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "configuration " + PID + " not applied: " + e.getMessage()
+                    + "; fix it with config:edit or in deploy/" + PID + ".cfg. The previous observation settings stay");
+            return before;
+        }
     }
 
     /**
@@ -104,9 +180,17 @@ public final class RuntimeComponent {
 
     @Deactivate
     void deactivate() {
+        insight.unregister();
         registration.unregister();
         runtime.shutdown(); // processes first, so that closing the tracker has nothing left to migrate
         tracker.close();
+        if (events != null) {
+            try {
+                events.close();
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.DEBUG, "closing the EventAdmin bridge: " + e);
+            }
+        }
     }
 
     static RuntimeSettings settings(Config c) {

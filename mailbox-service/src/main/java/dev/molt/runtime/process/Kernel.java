@@ -3,6 +3,7 @@ package dev.molt.runtime.process;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.molt.api.ExitReason;
@@ -29,6 +30,28 @@ public final class Kernel {
         void exited(Proc process, BehaviourVersion version, ExitReason reason);
     }
 
+    /**
+     * Where timed messages go (the observe package's metrics): called by a process's owner on one
+     * message in {@code latencySampling}, so it must be quick and must not block.
+     */
+    public interface Timings {
+        Timings NONE = new Timings() {
+            @Override
+            public void waited(Proc p, long nanos) {
+            }
+
+            @Override
+            public void handled(Proc p, long nanos) {
+            }
+        };
+
+        /** A timed message waited {@code nanos} in {@code p}'s mailbox. */
+        void waited(Proc p, long nanos);
+
+        /** A timed message's handler ran {@code nanos}. */
+        void handled(Proc p, long nanos);
+    }
+
     private final ProcessTable table = new ProcessTable();
     private final ScheduledThreadPoolExecutor timers;
     private final AtomicLong refs = new AtomicLong();
@@ -39,6 +62,13 @@ public final class Kernel {
     private volatile Dispatcher dispatcher;
     private volatile RuntimeSettings settings;
     private volatile ExitObserver exitObserver = ExitObserver.NONE;
+    /**
+     * A message count and-ed with this is 0 for a message to time; -1 times none. Volatile, with
+     * {@link #timings}: a new sampling applies from the next send or turn; the two are set apart, so
+     * a send may be timed by the old mask into the new sink, which is harmless.
+     */
+    private volatile int timingMask = -1;
+    private volatile Timings timings = Timings.NONE;
 
     public Kernel(RuntimeSettings settings) {
         this.settings = settings;
@@ -72,6 +102,26 @@ public final class Kernel {
 
     ExitObserver exitObserver() {
         return exitObserver;
+    }
+
+    /** Where timed messages go, and which (see {@link #timingMask}). */
+    public void timings(Timings sink, int mask) {
+        this.timings = sink;
+        this.timingMask = mask;
+    }
+
+    Timings timings() {
+        return timings;
+    }
+
+    int timingMask() {
+        return timingMask;
+    }
+
+    /** Whether this send should carry the time it was queued: one in {@code latencySampling}, at random. */
+    boolean timesThisSend() {
+        int m = timingMask;
+        return m >= 0 && (ThreadLocalRandom.current().nextInt() & m) == 0;
     }
 
     public ProcessTable table() {

@@ -62,7 +62,11 @@ public final class Messaging {
             }
             return; // a dead process: dropped, as in Erlang
         }
-        p.enqueue(message);
+        if (kernel.timesThisSend()) {
+            p.enqueueTimed(message); // one in latencySampling: its wait in the mailbox is measured
+        } else {
+            p.enqueue(message);
+        }
     }
 
     public Object call(Pid to, Object message, Duration timeout) {

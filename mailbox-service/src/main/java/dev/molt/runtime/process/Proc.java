@@ -144,14 +144,16 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
         boolean wholeTurn = false;
         try {
             drainSystem();
-            int budget = kernel().settings().throughput();
+            Kernel k = kernel();
+            int budget = k.settings().throughput();
+            int timingMask = k.timingMask();
             while (budget > 0 && !isSuspended() && !isExited()) {
                 Object m = pollUser();
                 if (m == null) {
                     break;
                 }
                 budget--;
-                invoke(m);
+                invoke(m, timingMask);
                 if (hasSystemMessages()) {
                     drainSystem();
                 }
@@ -172,7 +174,8 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
         }
     }
 
-    private void invoke(Object m) {
+    /** @param timingMask the handler is timed when the message count and-ed with this is 0 (see {@link Kernel#timingMask}) */
+    private void invoke(Object m, int timingMask) {
         BehaviourVersion v = version;
         Call call = m instanceof Call c ? c : null;
         if (call != null) {
@@ -194,10 +197,16 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
         current = call;
         // Counted before the handler runs, not after: a reply completes the caller inside
         // handle, and a caller that then lists the process must find its call counted.
-        COUNTERS.setRelease(this, (long) COUNTERS.getOpaque(this) + 1);
+        long count = (long) COUNTERS.getOpaque(this) + 1;
+        COUNTERS.setRelease(this, count);
+        boolean timed = (count & timingMask) == 0; // the mask only reaches the low (handled) bits
+        long began = timed ? System.nanoTime() : 0;
         Object next;
         try {
             next = v.code().handle(this, state, msg);
+            if (timed) {
+                kernel().timings().handled(this, System.nanoTime() - began);
+            }
         } catch (Throwable t) {
             current = null;
             ExitReason r = ExitReason.error("handle(" + Texts.describe(msg) + ") threw", t);
@@ -246,6 +255,11 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
             neutral = Neutral.toNeutral(msg, c -> !view.sees(c));
         }
         return v.code().importMessage(this, from, neutral);
+    }
+
+    @Override
+    protected void messageWaited(long nanos) {
+        kernel().timings().waited(this, nanos);
     }
 
     // ---- binding (for the spawner and the upgrade package) ------------------------------

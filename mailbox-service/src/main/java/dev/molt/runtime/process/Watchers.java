@@ -76,6 +76,30 @@ final class Watchers {
         return exitReason;
     }
 
+    /** Any thread: who watches {@code p} now, for its detail page (read under the same monitor as the list's edits). */
+    static Inspection.Watching watching(Proc p) {
+        Watchers ws = p.watchersIfAny();
+        java.util.List<Pid> links = new ArrayList<>();
+        java.util.List<Pid> monitors = new ArrayList<>();
+        int watches = 0;
+        if (ws != null) {
+            synchronized (p) {
+                if (ws.list != null) {
+                    for (Object w : ws.list) {
+                        if (w instanceof MonitorWatch mw) {
+                            monitors.add(mw.watcher().pid());
+                        } else if (w instanceof Proc linked) {
+                            links.add(linked.pid());
+                        } else {
+                            watches++;
+                        }
+                    }
+                }
+            }
+        }
+        return new Inspection.Watching(links, monitors, watches);
+    }
+
     /** Tells every watcher taken by {@link #end} that {@code p} ended. */
     static void tellAll(Proc p, List<Object> watchers, ExitReason reason) {
         if (watchers == null) {

@@ -185,7 +185,11 @@ final class Migrations {
             p.migration(null);
             p.countUpgrade();
             boolean late = move.record.isSettled();
-            move.record.migrated(move, System.nanoTime() - move.exportedAt, notes);
+            long pause = System.nanoTime() - move.exportedAt;
+            move.record.migrated(move, pause, notes);
+            // Outside the record's monitor: the trail and the pause histogram need no order with the
+            // record's other steps, and a batch of moves need not queue behind them.
+            move.record.observer().moved(move.record, p.pid(), move.exportedFrom, to.version(), pause);
             if (late) {
                 LOG.log(System.Logger.Level.INFO, "process " + p.pid().id() + " of " + p.line().name() + " moved late from "
                         + move.exportedFrom + " to " + to.version() + " (it was held)");

@@ -69,6 +69,7 @@ public final class UpgradeCoordinator {
     private final Kernel kernel;
     private final UpgradeHistory history;
     private final Supplier<CodeHost> host;
+    private final UpgradeObserver observer;
     private final ConcurrentHashMap<BehaviourLine, Line> lines = new ConcurrentHashMap<>();
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "molt-upgrade");
@@ -107,11 +108,13 @@ public final class UpgradeCoordinator {
         }
     }
 
-    public UpgradeCoordinator(CodeRegistry registry, Kernel kernel, UpgradeHistory history, Supplier<CodeHost> host) {
+    public UpgradeCoordinator(CodeRegistry registry, Kernel kernel, UpgradeHistory history, Supplier<CodeHost> host,
+                              UpgradeObserver observer) {
         this.registry = registry;
         this.kernel = kernel;
         this.history = history;
         this.host = host;
+        this.observer = observer;
     }
 
     private Line line(BehaviourLine l) {
@@ -122,10 +125,17 @@ public final class UpgradeCoordinator {
         return kernel.settings();
     }
 
-    /** Under {@code lu}'s monitor: a new record, in the history, and told to whoever waits for one. */
-    private UpgradeRecord begin(Line lu, BehaviourLine line, String from, UpgradeMode mode) {
-        UpgradeRecord r = new UpgradeRecord(line.name(), from, mode);
+    /**
+     * Under {@code lu}'s monitor: a new record, in the history, announced, and told to whoever waits
+     * for one. It knows how many processes it sets out to move; with a target ({@code to}, for an
+     * upgrade whose moves are added one by one: rolling, canary, retries) it also does not complete
+     * until {@link UpgradeRecord#adding}(false). An atomic upgrade learns its target when it registers.
+     */
+    private UpgradeRecord begin(Line lu, BehaviourLine line, String from, UpgradeMode mode, String to, int planned) {
+        UpgradeRecord r = new UpgradeRecord(line.name(), from, mode, observer);
+        r.plan(to, planned);
         history.add(r);
+        r.announce();
         lu.latest = r;
         lu.count++;
         lu.notifyAll();
@@ -157,7 +167,7 @@ public final class UpgradeCoordinator {
             if (members.isEmpty() && !(wasServing && target == null)) {
                 return; // nothing ran it and something else serves: nobody waits for a report
             }
-            rec = lu.pendingAtomic != null ? lu.pendingAtomic : begin(lu, line, v.version(), UpgradeMode.ATOMIC);
+            rec = lu.pendingAtomic != null ? lu.pendingAtomic : begin(lu, line, v.version(), UpgradeMode.ATOMIC, null, members.size());
             if (target == null) {
                 lu.pendingAtomic = rec;
             }
@@ -271,26 +281,32 @@ public final class UpgradeCoordinator {
         UpgradeRecord counting = rec;
         if (counting == null && !waiting.isEmpty()) {
             synchronized (lu) {
-                counting = begin(lu, line, "held", UpgradeMode.ATOMIC);
+                counting = begin(lu, line, "held", UpgradeMode.ATOMIC, v.version(), waiting.size());
             }
-        }
-        if (counting != null) {
+        } else if (counting != null) {
+            counting.adding(true); // held processes join it one by one, on their own turns
             counting.target(v.version());
         }
-        CountDownLatch imported = new CountDownLatch(waiting.size());
-        for (Member m : waiting) {
-            try {
-                ((Proc) m).enqueueSystem(Migrations.importTask(v, counting, imported::countDown));
-            } catch (RejectedExecutionException shutDown) {
-                return;
-            }
-        }
-        // The imports run on the workers, in parallel; the framework's thread (Bundle.update's
-        // caller) returns when they are done, so that an update returns with its processes moved.
         try {
-            imported.await(settings().upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            CountDownLatch imported = new CountDownLatch(waiting.size());
+            for (Member m : waiting) {
+                try {
+                    ((Proc) m).enqueueSystem(Migrations.importTask(v, counting, imported::countDown));
+                } catch (RejectedExecutionException shutDown) {
+                    return;
+                }
+            }
+            // The imports run on the workers, in parallel; the framework's thread (Bundle.update's
+            // caller) returns when they are done, so that an update returns with its processes moved.
+            try {
+                imported.await(settings().upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            if (counting != null) {
+                counting.adding(false);
+            }
         }
     }
 
@@ -301,6 +317,41 @@ public final class UpgradeCoordinator {
             LOG.log(System.Logger.Level.WARNING, "behaviour " + v.name() + " " + v.version() + " is registered twice: by "
                     + v.bundleLabel() + " and by " + same.get(0).bundleLabel() + "; "
                     + (serving == null ? "neither" : serving.bundleLabel()) + " serves new processes. Stop one of them");
+        }
+    }
+
+    /**
+     * Asks a held process to import its kept state again into the version that serves now; returns
+     * once the step is queued on the process (its record, a new one, tells how it went).
+     *
+     * @throws ProcessException naming why it cannot, and what to do instead
+     */
+    public void retry(Proc p) {
+        BehaviourLine line = p.line();
+        if (p.status() != dev.molt.api.ProcessStatus.HELD) {
+            throw new ProcessException(p + " is not held (it is " + p.status() + "); only a held process can be retried");
+        }
+        if (p.boundVersion() != null) {
+            throw new ProcessException(p + " is still in a handler; it moves by itself when the handler returns");
+        }
+        if (p.migration() instanceof Move m && m.stateLost) {
+            throw new ProcessException(p + " lost its state (its export failed) and cannot be retried; kill it"
+                    + " (proc:kill " + p.pid().id() + ")");
+        }
+        BehaviourVersion v = line.serving();
+        if (v == null) {
+            throw new ProcessException("no version of " + line.name() + " serves now; deploy one, then retry");
+        }
+        Line lu = line(line);
+        UpgradeRecord rec;
+        synchronized (lu) {
+            rec = begin(lu, line, "held", UpgradeMode.ATOMIC, v.version(), 1);
+        }
+        try {
+            p.enqueueSystem(Migrations.importTask(v, rec, () -> rec.adding(false)));
+        } catch (RejectedExecutionException shutDown) {
+            rec.adding(false);
+            throw new ProcessException("the runtime is shut down");
         }
     }
 
@@ -326,8 +377,8 @@ public final class UpgradeCoordinator {
                 throw new ProcessException("an upgrade of " + line.name() + " is under way (" + lu.rolling.report().summary()
                         + "); wait for it, or promote or abort it");
             }
-            rec = begin(lu, line, from.version(), options.mode());
-            rec.target(to.version());
+            // Moves are added a batch at a time: settling a batch does not complete the record.
+            rec = begin(lu, line, from.version(), options.mode(), to.version(), chosen.size());
             lu.rolling = rec;
             if (options.mode() == UpgradeMode.CANARY) {
                 rec.canaryStage(true);
@@ -337,7 +388,11 @@ public final class UpgradeCoordinator {
         }
         prepare(from);
         prepare(to);
-        moveAll(rec, chosen, from, to);
+        try {
+            moveAll(rec, chosen, from, to);
+        } finally {
+            rec.adding(false);
+        }
         if (options.mode() != UpgradeMode.CANARY) {
             finish(lu, line, rec, from, options.keepOld());
         }
@@ -365,10 +420,15 @@ public final class UpgradeCoordinator {
                 throw new ProcessException("no canary of " + line.name() + " is waiting to be promoted; see proc:history");
             }
             lu.canary = null;
+            c.record.adding(true);
             c.record.canaryStage(false);
             line.unpin(); // new processes get the new version from now on
         }
-        moveAll(c.record, procsOf(c.from), c.from, c.to);
+        try {
+            moveAll(c.record, procsOf(c.from), c.from, c.to);
+        } finally {
+            c.record.adding(false);
+        }
         finish(lu, line, c.record, c.from, c.keepOld);
         return c.record;
     }
@@ -385,22 +445,28 @@ public final class UpgradeCoordinator {
             c.aborting = true;
         }
         UpgradeRecord back;
+        List<Proc> canaries = procsOf(c.to);
         synchronized (lu) {
-            back = begin(lu, line, c.to.version(), UpgradeMode.ROLLING);
+            back = begin(lu, line, c.to.version(), UpgradeMode.ROLLING, c.from.version(), canaries.size());
         }
-        back.target(c.from.version());
-        moveAll(back, procsOf(c.to), c.to, c.from);
+        try {
+            moveAll(back, canaries, c.to, c.from);
+        } finally {
+            back.adding(false);
+        }
         String crashes = c.crashes.isEmpty() ? "" : "; canary crashes: " + String.join("; ", c.crashes);
         c.record.aborted(why + crashes);
         // An abort someone asked for is news (INFO); one the canary's crashes caused needs attention.
         LOG.log(c.crashes.isEmpty() ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "canary of " + line.name()
                 + " " + c.to.version() + " " + why + crashes + "; its processes moved back to " + c.from.version());
+        // Retired while still pinned: unpinned first, the canary's version would serve for a moment
+        // (spawns would get it, and rollback would take it for the version that ran before).
+        host.get().retire(c.to);
         synchronized (lu) {
             lu.canary = null;
             lu.rolling = null;
             line.unpin();
         }
-        host.get().retire(c.to);
         return c.record;
     }
 

@@ -49,6 +49,16 @@ public final class UpgradeHistory {
         }
     }
 
+    /** The settled upgrades' records, oldest first. */
+    public List<UpgradeRecord> settledRecords() {
+        List<UpgradeRecord> all;
+        synchronized (this) {
+            all = new ArrayList<>(records);
+        }
+        all.removeIf(r -> !r.isSettled());
+        return all;
+    }
+
     /** The settled upgrades' reports (completed, at the canary stage, aborted), oldest first. */
     public List<UpgradeReport> reports() {
         List<UpgradeRecord> all;

@@ -21,11 +21,13 @@ import dev.molt.runtime.neutral.MigrationNotes;
  * process that moves, the coordinator that gives up waiting for it, and an exit that ends it each
  * change the move and the counts in one step, so the report never lists a process twice. Leaf
  * lock: nothing is called out while it is held, except {@link Move#onSettled}, which only releases
- * a permit.
+ * a permit, and the {@link UpgradeObserver}, which only queues events and notes a process's trail.
  */
 public final class UpgradeRecord {
 
     private static final System.Logger LOG = System.getLogger("dev.molt.runtime");
+    /** A rolling upgrade tells its progress at most this often (and at its first move). */
+    public static final long PROGRESS_NANOS = 100_000_000L;
 
     private final String behaviour;
     private final String fromVersion;
@@ -33,12 +35,20 @@ public final class UpgradeRecord {
     private final Instant started = Instant.now();
     private final long startNanos = System.nanoTime();
     private final MigrationNotes notes = new MigrationNotes();
+    private final UpgradeObserver observer;
     // Guarded by this:
     private String toVersion;
     private UpgradeReport.Outcome outcome = UpgradeReport.Outcome.IN_PROGRESS;
     /** Set by the canary before its subset moves: settling then stops at the canary stage. */
     private boolean canaryStage;
+    /**
+     * While the coordinator is still adding moves (a rolling batch at a time, held processes retried
+     * one by one), the record does not complete when the moves added so far have settled.
+     */
+    private boolean adding;
     private int processes;
+    /** Processes it set out to move, as known when it began (the report shows the larger of this and the moves added). */
+    private int planned;
     private int migrated;
     private int failed;
     private long converted;
@@ -50,11 +60,19 @@ public final class UpgradeRecord {
     private List<Move> open = new ArrayList<>();
     private int unsettled;
     private UpgradeReport current;
+    /** When the observer was last told of progress; 0 before the first move. */
+    private long progressToldAt;
 
-    UpgradeRecord(String behaviour, String fromVersion, UpgradeMode mode) {
+    UpgradeRecord(String behaviour, String fromVersion, UpgradeMode mode, UpgradeObserver observer) {
         this.behaviour = behaviour;
         this.fromVersion = fromVersion;
         this.mode = mode;
+        this.observer = observer;
+    }
+
+    /** Tells the observer the upgrade began (the coordinator calls it once the record is in the history). */
+    synchronized void announce() {
+        observer.started(this);
     }
 
     public String behaviour() {
@@ -67,6 +85,10 @@ public final class UpgradeRecord {
 
     public UpgradeMode mode() {
         return mode;
+    }
+
+    UpgradeObserver observer() {
+        return observer;
     }
 
     MigrationNotes notes() {
@@ -101,6 +123,7 @@ public final class UpgradeRecord {
     synchronized void skipped(Move m) {
         m.step = Move.Step.SKIPPED;
         processes--;
+        planned = Math.max(0, planned - 1);
         settle(m);
     }
 
@@ -109,8 +132,14 @@ public final class UpgradeRecord {
             m.step = Move.Step.HELD;
             m.heldReason = reason;
             held.put(m.process.pid(), new UpgradeReport.Held(m.process.pid(), m.process.name().orElse(null), reason));
+            tellHeld(m, reason);
             settle(m);
         }
+    }
+
+    private void tellHeld(Move m, String reason) {
+        observer.held(this, m.process.pid(), m.process.name().orElse(null), m.exportedFrom != null ? m.exportedFrom
+                : m.from.version(), m.to != null ? m.to.version() : toVersion, reason);
     }
 
     /**
@@ -127,6 +156,7 @@ public final class UpgradeRecord {
         // between this and the settle; it takes the step over when it reaches its boundary.
         m.process.showMigration(m);
         held.put(m.process.pid(), new UpgradeReport.Held(m.process.pid(), m.process.name().orElse(null), reason));
+        tellHeld(m, reason);
         settle(m);
     }
 
@@ -140,6 +170,14 @@ public final class UpgradeRecord {
         }
         if (outcome != UpgradeReport.Outcome.IN_PROGRESS) {
             endNanos = System.nanoTime(); // a late move is the last resumption so far
+        }
+        if (mode != UpgradeMode.ATOMIC && outcome == UpgradeReport.Outcome.IN_PROGRESS && observer.wantsEvents()) {
+            long now = System.nanoTime();
+            if (progressToldAt == 0 || now - progressToldAt >= PROGRESS_NANOS) {
+                progressToldAt = now;
+                current = null;
+                observer.progressed(this); // before the settle that may complete the record
+            }
         }
         settle(m);
     }
@@ -179,6 +217,29 @@ public final class UpgradeRecord {
         return toVersion != null;
     }
 
+    /**
+     * Before the record is announced: how many processes it sets out to move, and (for an upgrade whose
+     * moves are added one by one) its target, with {@link #adding} on.
+     */
+    synchronized void plan(String to, int planned) {
+        this.planned = planned;
+        if (to != null) {
+            toVersion = to;
+            adding = true;
+        }
+        current = null;
+    }
+
+    /** While {@code on}, the record does not complete: more moves are coming; off, it completes if they all settled. */
+    synchronized void adding(boolean on) {
+        adding = on;
+        current = null;
+        if (!on) {
+            completeIfDone();
+            notifyAll();
+        }
+    }
+
     /** From now on settling stops at the canary stage. */
     synchronized void canaryStage(boolean on) {
         canaryStage = on;
@@ -186,7 +247,7 @@ public final class UpgradeRecord {
     }
 
     private void completeIfDone() {
-        if (unsettled == 0 && toVersion != null && outcome == UpgradeReport.Outcome.IN_PROGRESS) {
+        if (unsettled == 0 && toVersion != null && !adding && outcome == UpgradeReport.Outcome.IN_PROGRESS) {
             outcome = canaryStage ? UpgradeReport.Outcome.CANARY : UpgradeReport.Outcome.COMPLETED;
             endNanos = System.nanoTime();
             if (!canaryStage) {
@@ -194,6 +255,7 @@ public final class UpgradeRecord {
             }
             current = null;
             LOG.log(System.Logger.Level.INFO, report().summary()); // the log keeps every upgrade, as proc:history does
+            observer.settled(this);
         }
     }
 
@@ -202,6 +264,7 @@ public final class UpgradeRecord {
         note = why;
         endNanos = System.nanoTime();
         current = null;
+        observer.aborted(this);
         notifyAll();
     }
 
@@ -213,7 +276,7 @@ public final class UpgradeRecord {
         return outcome == UpgradeReport.Outcome.IN_PROGRESS || outcome == UpgradeReport.Outcome.CANARY;
     }
 
-    synchronized UpgradeReport.Outcome outcome() {
+    public synchronized UpgradeReport.Outcome outcome() {
         return outcome;
     }
 
@@ -261,7 +324,7 @@ public final class UpgradeRecord {
         long end = outcome == UpgradeReport.Outcome.IN_PROGRESS ? System.nanoTime() : endNanos;
         current = new UpgradeReport(behaviour, fromVersion, toVersion, started, migrated, List.copyOf(held.values()),
                 failed, Duration.ofNanos(end - startNanos), Duration.ofNanos(longestPause), converted, mode, outcome,
-                processes, notes.dropped(), notes.defaulted(), note);
+                Math.max(processes, planned), notes.dropped(), notes.defaulted(), note);
         if (outcome == UpgradeReport.Outcome.IN_PROGRESS) {
             UpgradeReport r = current;
             current = null; // time moves on while in progress
