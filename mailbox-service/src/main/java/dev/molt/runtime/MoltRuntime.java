@@ -389,7 +389,7 @@ public class MoltRuntime implements ProcessRuntime {
             CodeHost.Declared declared = declared(jar, current.name());
             coordinator.checkPath(current.line(), jar.version(), declared == null ? null : declared.importsFrom());
             if (options.mode() == UpgradeMode.ATOMIC) {
-                return atomically(current.line(), () -> h.update(current, jar));
+                return atomically(current, jar.version(), () -> h.update(current, jar));
             }
             return beside(current, jar, options);
         } finally {
@@ -443,7 +443,17 @@ public class MoltRuntime implements ProcessRuntime {
                 throw new ProcessException(jar.location() + " was installed beside " + current + ", but its behaviour did"
                         + " not register in time; check the bundle's log (is its component satisfied?)");
             }
-            UpgradeReport r = coordinator.roll(current, to, options).report();
+            UpgradeReport r;
+            try {
+                r = coordinator.roll(current, to, options).report();
+            } catch (ProcessException refused) {
+                if (to.members().size() == 0 && coordinator.inProgress(line).isPresent()) {
+                    // Another upgrade began between the check above and this one (the deploy folder
+                    // and proc:upgrade at once): the bundle just installed goes again, unused.
+                    h.retire(to);
+                }
+                throw refused;
+            }
             started = true;
             return r;
         } finally {
@@ -494,15 +504,27 @@ public class MoltRuntime implements ProcessRuntime {
             throw new UnknownBehaviourException("behaviour '" + behaviour + "' has no earlier version to roll back to"
                     + " (only " + current.version() + " has run)");
         }
-        return atomically(line, () -> host.rollback(current, previous));
+        return atomically(current, previous, () -> host.rollback(current, previous));
     }
 
-    /** Runs a framework change that withdraws and registers a version, and waits for its report. */
-    private UpgradeReport atomically(BehaviourLine line, Runnable change) {
+    /**
+     * Runs a framework change that withdraws {@code current} and registers {@code toVersion}, and
+     * waits for its report.
+     */
+    private UpgradeReport atomically(BehaviourVersion current, String toVersion, Runnable change) {
+        BehaviourLine line = current.line();
         long before = coordinator.recordCount(line);
         change.run();
         long deadline = System.nanoTime() + settings().upgradeTimeout().toNanos() * 2 + TimeUnit.SECONDS.toNanos(10);
         try {
+            if (coordinator.recordCount(line) == before) {
+                // The withdrawal (synchronous in the change) made no record: no process ran the old
+                // version and another serves meanwhile. Nothing moves; the report says so.
+                BehaviourVersion to = line.awaitRegistered(toVersion, deadline);
+                if (to != null && coordinator.recordCount(line) == before) {
+                    return coordinator.nothingToMove(line, current.version(), to.version()).report();
+                }
+            }
             UpgradeRecord r = coordinator.awaitRecordAfter(line, before, deadline);
             if (r == null || !r.awaitSettled(deadline)) {
                 throw new ProcessException("the bundle of '" + line.name() + "' was updated but no new version took its"

@@ -2,6 +2,7 @@ package dev.molt.runtime;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +15,9 @@ import org.junit.Before;
 import org.junit.Test;
 
 import dev.molt.runtime.code.BehaviourVersion;
+import dev.molt.runtime.upgrade.CodeHost;
+import dev.molt.api.ProcessException;
+import dev.molt.api.UpgradeOptions;
 import dev.molt.api.Behaviour;
 import dev.molt.api.ExitReason;
 import dev.molt.api.Pid;
@@ -262,6 +266,8 @@ public class UpgradeTest {
         List<UpgradeReport> h = rt.upgradeHistory();
         assertEquals(2, h.size());
         assertEquals(1, h.get(0).held().size());
+        assertTrue("the first says where the process went: " + h.get(0).held(),
+                h.get(0).held().get(0).reason().contains("retried into 2.0.1 by a later upgrade"));
         assertEquals(1, h.get(1).held().size());
         var ended = rt.watch(p).toCompletableFuture();
         assertTrue(rt.kill(p, "given up"));
@@ -359,6 +365,160 @@ public class UpgradeTest {
             total += (Long) rt.call(p, "get", Duration.ofMinutes(2));
         }
         assertEquals(sent.get(), total);
+    }
+
+    /** Stands in for the OSGi layer: a "jar" is just a version of {@code code}; update swaps versions in place. */
+    private static final class VersionsHost implements CodeHost {
+        final MoltRuntime rt;
+        final Behaviour<?> code;
+        final java.util.concurrent.atomic.AtomicInteger installed = new java.util.concurrent.atomic.AtomicInteger();
+
+        VersionsHost(MoltRuntime rt, Behaviour<?> code) {
+            this.rt = rt;
+            this.code = code;
+        }
+
+        @Override
+        public Jar read(String location) {
+            return new Jar(null, location, "c-bundle", location, List.of());
+        }
+
+        @Override
+        public void discard(Jar jar) {
+        }
+
+        @Override
+        public String symbolicName(BehaviourVersion v) {
+            return "c-bundle";
+        }
+
+        @Override
+        public void update(BehaviourVersion v, Jar jar) {
+            rt.unregister(v);
+            rt.register(v.name(), jar.version(), code);
+        }
+
+        @Override
+        public void installBeside(BehaviourVersion v, Jar jar) {
+            installed.incrementAndGet();
+            rt.register(v.name(), jar.version(), code);
+        }
+
+        @Override
+        public void retire(BehaviourVersion v) {
+            rt.unregister(v);
+        }
+
+        @Override
+        public void rollback(BehaviourVersion current, String version) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    @Test
+    public void anUpdateOfAVersionNoProcessRunsWhileAnotherServesReportsAtOnceThatNothingMoved() throws Exception {
+        rt.register("c", "1.0.0", new V1());
+        Pid p = rt.spawn("c", null);
+        rt.register("c", "2.0.0", new V2()); // serves new processes; p stays on 1.0.0
+        rt.host(new VersionsHost(rt, new V2()));
+        UpgradeReport r = rt.upgrade("c", "3.0.0"); // 2.0.0 had no process: no withdrawal record comes
+        assertEquals(r.summary(), "2.0.0", r.fromVersion());
+        assertEquals(r.summary(), "3.0.0", r.toVersion());
+        assertEquals(r.summary(), 0, r.migrated());
+        assertEquals(UpgradeReport.Outcome.COMPLETED, r.outcome());
+        assertEquals("v1", rt.call(p, "version", WAIT));
+        assertEquals("3.0.0", rt.info(rt.spawn("c", null)).orElseThrow().version());
+    }
+
+    @Test
+    public void aRollingUpgradeWhileAnotherIsUnderWayIsRefusedBeforeAnythingIsInstalled() throws Exception {
+        rt.register("c", "1.0.0", new V1());
+        rt.spawn("c", null);
+        rt.spawn("c", null);
+        rt.register("c", "2.0.0", new V2());
+        rt.roll("c", "1.0.0", "2.0.0", UpgradeOptions.canary("1"));
+        VersionsHost host = new VersionsHost(rt, new V2());
+        rt.host(host);
+        try {
+            rt.upgrade("c", "3.0.0", UpgradeOptions.rolling());
+            fail("a second rolling upgrade began while a canary was under way");
+        } catch (ProcessException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("is under way"));
+        }
+        assertEquals("nothing was installed", 0, host.installed.get());
+        assertTrue(rt.inProgress("c").isPresent());
+    }
+
+    @Test
+    public void anInterruptedRollingUpgradeStopsHalfwayAndLeavesTheBehaviourFreeForTheNext() throws Exception {
+        rt.shutdown();
+        // A long timeout: the roll is still waiting for the busy process when it is interrupted.
+        rt = new MoltRuntime(RuntimeSettings.defaults().withWorkers(2).withUpgradeTimeout(Duration.ofSeconds(30)));
+        rt.register("c", "1.0.0", new V1());
+        Pid busy = rt.spawn("c", null);
+        Echo.Gate gate = new Echo.Gate();
+        rt.send(busy, gate);
+        gate.awaitEntered();
+        rt.register("c", "2.0.0", new V2());
+        rt.register("c", "1.0.1", new V1()); // no process runs it: the next roll's source
+        java.util.concurrent.CompletableFuture<Throwable> thrown = new java.util.concurrent.CompletableFuture<>();
+        Thread roller = new Thread(() -> {
+            try {
+                rt.roll("c", "1.0.0", "2.0.0", UpgradeOptions.rolling());
+                thrown.complete(null);
+            } catch (Throwable t) {
+                thrown.complete(t);
+            }
+        });
+        roller.start();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (rt.inProgress("c").isEmpty()) {
+            assertTrue("the rolling upgrade never began", System.nanoTime() < deadline);
+            Thread.onSpinWait();
+        }
+        roller.interrupt();
+        Throwable t = thrown.get(10, TimeUnit.SECONDS);
+        assertTrue(String.valueOf(t), t instanceof ProcessException && t.getMessage().contains("interrupted"));
+        assertTrue("no longer under way", rt.inProgress("c").isEmpty());
+        UpgradeReport r = rt.upgradeHistory().get(rt.upgradeHistory().size() - 1);
+        assertEquals(r.summary(), UpgradeReport.Outcome.ABORTED, r.outcome());
+        assertTrue(r.summary(), r.summary().contains("stopped halfway"));
+        gate.open();
+        assertEquals("its move still happens at its boundary", "v2", rt.call(busy, "version", WAIT));
+        UpgradeReport next = rt.roll("c", "1.0.1", "2.0.0", UpgradeOptions.rolling());
+        assertEquals(next.summary(), UpgradeReport.Outcome.COMPLETED, next.outcome());
+    }
+
+    @Test
+    public void anOverdueMoveThatAnotherUpgradeOvertookListsNoHeldProcess() throws Exception {
+        rt.register("c", "1.0.0", new V1());
+        Pid busy = rt.spawn("c", null);
+        Echo.Gate gate = new Echo.Gate();
+        rt.send(busy, gate);
+        gate.awaitEntered();
+        rt.register("c", "2.0.0", new V2());
+        // Rolling: the busy process's move goes overdue at 300 ms; then 1.0.0 is retired, and its
+        // withdrawal posts an atomic move, which goes overdue too.
+        UpgradeReport rolling = rt.roll("c", "1.0.0", "2.0.0", UpgradeOptions.rolling());
+        assertEquals(rolling.summary(), 1, rolling.held().size());
+        UpgradeReport atomic = awaitReport(1);
+        assertEquals(atomic.summary(), UpgradeReport.Outcome.COMPLETED, awaitOutcome(1));
+        gate.open();
+        assertEquals("the rolling move took it", "v2", rt.call(busy, "version", WAIT));
+        List<UpgradeReport> h = rt.upgradeHistory();
+        assertEquals(h.get(0).summary(), 1, h.get(0).migrated());
+        assertEquals(h.get(0).summary(), List.of(), h.get(0).held());
+        assertEquals("the overtaken atomic move lists nobody held: " + h.get(1).summary(), List.of(), h.get(1).held());
+        assertEquals(ProcessStatus.RUNNING, rt.info(busy).orElseThrow().status());
+    }
+
+    private UpgradeReport.Outcome awaitOutcome(int i) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (rt.upgradeHistory().get(i).outcome() == UpgradeReport.Outcome.IN_PROGRESS) {
+            assertTrue("report " + i + " never settled", System.nanoTime() < deadline);
+            Thread.sleep(5);
+        }
+        return rt.upgradeHistory().get(i).outcome();
     }
 
     @Test

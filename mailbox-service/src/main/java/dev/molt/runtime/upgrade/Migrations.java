@@ -37,6 +37,9 @@ final class Migrations {
             @Override
             public void runOn(Proc p) {
                 if (p.boundVersion() != move.from) {
+                    if (p.migration() == move) {
+                        p.migration(null); // shown held when this move went overdue; it no longer is
+                    }
                     move.record.skipped(move); // moved meanwhile by another upgrade (or never was on it)
                     return;
                 }

@@ -57,6 +57,7 @@ final class Move implements Proc.Migration {
         m.exportedAt = exportedAt;
         m.step = Step.EXPORTED;
         later.add(m);
+        record.retriedLater(this, to.version());
         return m;
     }
 

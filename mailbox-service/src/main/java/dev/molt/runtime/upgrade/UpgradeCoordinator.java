@@ -34,6 +34,7 @@ import dev.molt.runtime.dispatch.Dispatcher;
 import dev.molt.runtime.neutral.Neutral;
 import dev.molt.runtime.process.Kernel;
 import dev.molt.runtime.process.Proc;
+import dev.molt.runtime.process.Texts;
 
 /**
  * The upgrade: one component that decides which processes move where, hands each its step
@@ -184,6 +185,20 @@ public final class UpgradeCoordinator {
         post(moves);
         scheduleOverdue(rec);
         awaitBoundaries(moves, target != null);
+    }
+
+    /**
+     * An atomic upgrade that moved nothing: {@code from} had no processes and another version served
+     * while it went. Recorded all the same, so that the history shows every change of code.
+     */
+    public UpgradeRecord nothingToMove(BehaviourLine line, String from, String to) {
+        Line lu = line(line);
+        UpgradeRecord rec;
+        synchronized (lu) {
+            rec = begin(lu, line, from, UpgradeMode.ATOMIC, to, 0);
+        }
+        rec.adding(false);
+        return rec;
     }
 
     private void post(List<Move> moves) {
@@ -390,6 +405,9 @@ public final class UpgradeCoordinator {
         prepare(to);
         try {
             moveAll(rec, chosen, from, to);
+        } catch (RuntimeException | Error e) {
+            stopped(lu, line, rec, from, to, e);
+            throw e;
         } finally {
             rec.adding(false);
         }
@@ -426,6 +444,9 @@ public final class UpgradeCoordinator {
         }
         try {
             moveAll(c.record, procsOf(c.from), c.from, c.to);
+        } catch (RuntimeException | Error e) {
+            stopped(lu, line, c.record, c.from, c.to, e);
+            throw e;
         } finally {
             c.record.adding(false);
         }
@@ -451,6 +472,10 @@ public final class UpgradeCoordinator {
         }
         try {
             moveAll(back, canaries, c.to, c.from);
+        } catch (RuntimeException | Error e) {
+            stopped(lu, line, back, c.to, c.from, e);
+            c.record.aborted(why + "; moving its processes back stopped: " + Texts.oneLine(e));
+            throw e;
         } finally {
             back.adding(false);
         }
@@ -468,6 +493,23 @@ public final class UpgradeCoordinator {
             line.unpin();
         }
         return c.record;
+    }
+
+    /**
+     * A rolling move stopped halfway (its thread was interrupted): the behaviour is no longer under
+     * way, a canary's pin goes, and both versions stay registered, each serving the processes it
+     * has; the record says so. Nothing is retired, so no process loses its code.
+     */
+    private void stopped(Line lu, BehaviourLine line, UpgradeRecord rec, BehaviourVersion from, BehaviourVersion to,
+                         Throwable why) {
+        synchronized (lu) {
+            // One upgrade is under way per behaviour, and only its own thread gets here.
+            lu.rolling = null;
+            lu.canary = null;
+            line.unpin();
+        }
+        rec.aborted("stopped halfway: " + Texts.oneLine(why) + "; " + from.version() + " and " + to.version()
+                + " both stay registered, each running the processes it has (proc:ps " + line.name() + ")");
     }
 
     private void finish(Line lu, BehaviourLine line, UpgradeRecord rec, BehaviourVersion from, boolean keepOld) {

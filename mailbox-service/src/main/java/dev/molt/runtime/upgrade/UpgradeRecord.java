@@ -121,6 +121,9 @@ public final class UpgradeRecord {
 
     /** The process was no longer on the version this move was for (another move took it): not counted. */
     synchronized void skipped(Move m) {
+        if (m.step == Move.Step.REQUESTED && m.heldReason != null) {
+            held.remove(m.process.pid()); // listed held when it went overdue; another move took the process
+        }
         m.step = Move.Step.SKIPPED;
         processes--;
         planned = Math.max(0, planned - 1);
@@ -134,6 +137,19 @@ public final class UpgradeRecord {
             held.put(m.process.pid(), new UpgradeReport.Held(m.process.pid(), m.process.name().orElse(null), reason));
             tellHeld(m, reason);
             settle(m);
+        }
+    }
+
+    /**
+     * A later upgrade took over this held move (its process is retried there): the listing stays,
+     * and says where to look, since what becomes of the process is counted by that record.
+     */
+    synchronized void retriedLater(Move m, String laterTarget) {
+        UpgradeReport.Held h = held.get(m.process.pid());
+        if (h != null && m.step == Move.Step.HELD) {
+            held.put(h.pid(), new UpgradeReport.Held(h.pid(), h.name(), h.reason() + "; retried into " + laterTarget
+                    + " by a later upgrade (see the next records)"));
+            current = null;
         }
     }
 
