@@ -24,10 +24,12 @@ import dev.molt.api.UnknownBehaviourException;
 import dev.molt.api.UpgradeMode;
 import dev.molt.api.UpgradeOptions;
 import dev.molt.api.UpgradeReport;
+import dev.molt.api.cluster.RemoteRouter;
 import dev.molt.runtime.code.BehaviourLine;
 import dev.molt.runtime.code.BehaviourVersion;
 import dev.molt.runtime.code.CodeRegistry;
 import dev.molt.runtime.process.Kernel;
+import dev.molt.runtime.process.LocalNodeSeam;
 import dev.molt.runtime.process.Messaging;
 import dev.molt.runtime.process.Proc;
 import dev.molt.runtime.process.ProcessTable;
@@ -64,6 +66,7 @@ public class MoltRuntime implements ProcessRuntime {
     private final Messaging messaging;
     private final UpgradeHistory history;
     private final UpgradeCoordinator coordinator;
+    private final LocalNodeSeam localNode;
     private volatile CodeHost host;
     private volatile boolean shutdown;
 
@@ -77,6 +80,27 @@ public class MoltRuntime implements ProcessRuntime {
         this.coordinator = new UpgradeCoordinator(registry, kernel, history, () -> host);
         kernel.runtime(this);
         kernel.exitObserver(coordinator::exited);
+        this.localNode = new LocalNodeSeam(kernel);
+    }
+
+    // ---- a cluster ---------------------------------------------------------------------
+
+    /** A cluster bundle's router: remote pids go there from now on (local ones never do). */
+    public void attachRouter(RemoteRouter router) {
+        RemoteRouter before = kernel.router();
+        kernel.router(router);
+        if (before != null && before != router) {
+            before.detach(localNode);
+        }
+        router.attach(localNode);
+    }
+
+    /** The router goes (if it is still the one in use): remote pids are unreachable until another comes. */
+    public void detachRouter(RemoteRouter router) {
+        if (kernel.router() == router) {
+            kernel.router(null);
+            router.detach(localNode);
+        }
     }
 
     /** Where code comes from: the OSGi layer sets itself here. */
@@ -187,10 +211,20 @@ public class MoltRuntime implements ProcessRuntime {
             } catch (IllegalArgumentException e) {
                 throw new NoSuchProcessException(e.getMessage());
             }
+            if (!pid.isLocal()) {
+                RemoteRouter r = kernel.router();
+                if (r == null) {
+                    throw new NoSuchProcessException(t + " names a process on node " + pid.node() + ", but this runtime is"
+                            + " in no cluster; install the cluster bundle and configure it (PID dev.molt.cluster)");
+                }
+                return r.complete(pid);
+            }
             return kernel.table().existing(pid).pid();
         }
-        return whereis(t).orElseThrow(() -> new NoSuchProcessException("no live process is named '" + t
-                + "'; list live processes with proc:ps"));
+        RemoteRouter r = kernel.router();
+        return whereis(t).or(() -> r == null ? Optional.empty() : r.whereisGlobal(t))
+                .orElseThrow(() -> new NoSuchProcessException("no live process is named '" + t
+                        + "'; list live processes with proc:ps" + (r == null ? "" : " (and proc:ps --all)")));
     }
 
     @Override

@@ -11,10 +11,15 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.util.tracker.ServiceTracker;
 
 import dev.molt.api.Behaviour;
 import dev.molt.api.ProcessRuntime;
+import dev.molt.api.cluster.RemoteRouter;
 import dev.molt.runtime.MoltRuntime;
 import dev.molt.runtime.RuntimeSettings;
 import dev.molt.runtime.code.BehaviourVersion;
@@ -71,6 +76,17 @@ public final class RuntimeComponent {
         this.registration = context.registerService(ProcessRuntime.class, runtime, serviceProperties(properties));
         this.tracker = new ServiceTracker<>(context, behaviourClass(), new BehaviourTracker(context, runtime, copies));
         tracker.open();
+    }
+
+    /** A cluster bundle's router (none outside a cluster): the runtime hands it the pids that are not local. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindRouter(RemoteRouter router) {
+        runtime.attachRouter(router);
+    }
+
+    void unbindRouter(RemoteRouter router) {
+        runtime.detachRouter(router);
     }
 
     @Modified

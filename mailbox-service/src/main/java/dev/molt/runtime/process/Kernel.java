@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.molt.api.ExitReason;
 import dev.molt.api.Pid;
 import dev.molt.api.ProcessRuntime;
+import dev.molt.api.cluster.RemoteRouter;
 import dev.molt.runtime.RuntimeSettings;
 import dev.molt.runtime.code.BehaviourVersion;
 import dev.molt.runtime.dispatch.Dispatcher;
@@ -39,6 +40,11 @@ public final class Kernel {
     private volatile Dispatcher dispatcher;
     private volatile RuntimeSettings settings;
     private volatile ExitObserver exitObserver = ExitObserver.NONE;
+    /**
+     * The cluster's router, or null outside a cluster. Volatile: set by the framework's thread when a
+     * cluster bundle comes or goes, read by whoever sends to a remote pid (never on a local send).
+     */
+    private volatile RemoteRouter router;
 
     public Kernel(RuntimeSettings settings) {
         this.settings = settings;
@@ -72,6 +78,15 @@ public final class Kernel {
 
     ExitObserver exitObserver() {
         return exitObserver;
+    }
+
+    /** The router for remote pids, or null. */
+    public RemoteRouter router() {
+        return router;
+    }
+
+    public void router(RemoteRouter r) {
+        this.router = r;
     }
 
     public ProcessTable table() {

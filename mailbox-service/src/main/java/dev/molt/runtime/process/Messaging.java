@@ -57,6 +57,10 @@ public final class Messaging {
         checkMessage(message);
         Proc p = kernel.table().get(to);
         if (p == null) {
+            if (!to.isLocal()) {
+                Remote.send(kernel, to, message);
+                return;
+            }
             if (!kernel.table().everExisted(to)) {
                 throw new NoSuchProcessException("process " + to.id() + " never existed; list live processes with proc:ps");
             }
@@ -66,6 +70,10 @@ public final class Messaging {
     }
 
     public Object call(Pid to, Object message, Duration timeout) {
+        if (!to.isLocal()) {
+            checkMessage(message);
+            return Remote.call(kernel, to, message, timeout);
+        }
         Call c = startCall(to, message);
         try {
             try {
@@ -129,6 +137,12 @@ public final class Messaging {
     }
 
     public CompletionStage<Object> callAsync(Pid to, Object message, Duration timeout) {
+        if (!to.isLocal()) {
+            if (message == null) {
+                return CompletableFuture.failedFuture(new ProcessException("a message cannot be null; send a value"));
+            }
+            return Remote.callAsync(kernel, to, message, timeout);
+        }
         Call c;
         try {
             c = startCall(to, message);
@@ -179,12 +193,17 @@ public final class Messaging {
             Proc p = kernel.table().get(to);
             if (p != null) {
                 p.enqueue(message);
+            } else if (!to.isLocal() && kernel.router() != null) {
+                kernel.router().send(to, message); // checked when it fires: a timer has no caller to tell
             }
         }, delay.toNanos(), TimeUnit.NANOSECONDS);
         return () -> f.cancel(false);
     }
 
     public CompletionStage<ExitReason> watch(Pid pid) {
+        if (!pid.isLocal()) {
+            return Remote.watch(kernel, pid);
+        }
         CompletableFuture<ExitReason> f = new CompletableFuture<>();
         Proc p = kernel.table().get(pid);
         if (p == null || !Watchers.add(p, f)) {
@@ -196,11 +215,17 @@ public final class Messaging {
 
     /** Asks {@code pid} to stop after its current message (terminate runs); false if it was not alive. */
     public boolean stop(Pid pid, ExitReason reason) {
+        if (!pid.isLocal()) {
+            return Remote.exit(kernel, pid, reason, false);
+        }
         return signal(pid, new SystemMessage.Stop(reason));
     }
 
     /** Ends {@code pid} before its next message (terminate does not run); false if it was not alive. */
     public boolean kill(Pid pid, ExitReason reason) {
+        if (!pid.isLocal()) {
+            return Remote.exit(kernel, pid, reason, true);
+        }
         return signal(pid, new SystemMessage.Kill(reason));
     }
 
