@@ -9,6 +9,7 @@ import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 
 import dev.molt.api.ProcessRuntime;
+import dev.molt.api.cluster.Cluster;
 import dev.molt.shell.core.Argument;
 import dev.molt.shell.core.CommandSyntax;
 import dev.molt.shell.core.Invocation;
@@ -33,6 +34,10 @@ abstract class ProcessAction implements Action {
     @Reference
     ProcessRuntime runtime;
 
+    /** The cluster, when this node is in one. */
+    @Reference(optional = true)
+    Cluster cluster;
+
     abstract CommandSyntax syntax();
 
     /** The positional arguments as Karaf read them, in order; null for one not given. */
@@ -45,7 +50,8 @@ abstract class ProcessAction implements Action {
 
     @Override
     public Object execute() {
-        new ShellCommands(runtime).run(this::invocation, System.out, System.err);
+        Cluster c = cluster;
+        new ShellCommands(runtime, () -> c).run(this::invocation, System.out, System.err);
         return null;
     }
 
@@ -59,7 +65,11 @@ abstract class ProcessAction implements Action {
         // multi-valued last argument also holds options typed after the arguments).
         List<Argument> words = new ArrayList<>();
         karafOptions().forEach((option, value) -> {
-            if (value != null) {
+            if (option.isFlag()) {
+                if (Boolean.TRUE.equals(value)) {
+                    words.add(Argument.evaluated(option.flag()));
+                }
+            } else if (value != null) {
                 words.add(Argument.evaluated(option.flag()));
                 words.add(Argument.evaluated(value));
             }

@@ -16,6 +16,9 @@ import dev.molt.shell.core.CommandSyntax;
 @Command(scope = CommandSyntax.SCOPE, name = "ps", description = CommandHelp.PS)
 public final class PsAction extends ProcessAction {
 
+    @org.apache.karaf.shell.api.action.Option(name = "--all", description = dev.molt.shell.core.ShellOption.ALL_HELP)
+    boolean all;
+
     @Argument(index = 0, name = "behaviour", description = "only processes of this behaviour")
     @Completion(BehaviourNameCompleter.class)
     String behaviour;
@@ -23,6 +26,11 @@ public final class PsAction extends ProcessAction {
     @Override
     List<Object> karafArguments() {
         return Arrays.asList(behaviour);
+    }
+
+    @Override
+    java.util.Map<dev.molt.shell.core.ShellOption, Object> karafOptions() {
+        return java.util.Map.of(dev.molt.shell.core.ShellOption.ALL, all);
     }
 
     @Override

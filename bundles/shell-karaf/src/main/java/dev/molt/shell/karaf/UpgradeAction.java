@@ -6,15 +6,23 @@ import java.util.List;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import dev.molt.shell.core.CommandHelp;
 import dev.molt.shell.core.CommandSyntax;
+import dev.molt.shell.core.ShellOption;
 
 /** {@code proc:upgrade} in Karaf's shell. */
 @Service
 @Command(scope = CommandSyntax.SCOPE, name = "upgrade", description = CommandHelp.UPGRADE)
 public final class UpgradeAction extends ProcessAction {
+
+    @Option(name = "--rolling", description = ShellOption.ROLLING_HELP)
+    boolean rolling;
+
+    @Option(name = "--cluster", description = ShellOption.CLUSTER_HELP)
+    boolean cluster;
 
     @Argument(index = 0, name = "behaviour", required = true, description = "the behaviour, or the id of its bundle")
     @Completion(BehaviourNameCompleter.class)
@@ -26,6 +34,11 @@ public final class UpgradeAction extends ProcessAction {
     @Override
     List<Object> karafArguments() {
         return Arrays.asList(behaviour, location);
+    }
+
+    @Override
+    java.util.Map<ShellOption, Object> karafOptions() {
+        return java.util.Map.of(ShellOption.ROLLING, rolling, ShellOption.CLUSTER, cluster);
     }
 
     @Override

@@ -14,6 +14,7 @@ public final class CommandHelp {
     public static final String KILL = "end a process before its next message (terminate does not run, queued messages are dropped)";
     public static final String UPGRADE = "update a behaviour's bundle from a jar, wait for its processes to migrate, print the report";
     public static final String HISTORY = "list past upgrades, oldest first";
+    public static final String NODES = "list the nodes of the cluster this node is in, coordinator first";
     public static final String ROLLBACK = "go back to the version a behaviour ran before its newest upgrade, print the report";
 
     /** How a process is named in an argument. */

@@ -9,15 +9,17 @@ import java.util.stream.Collectors;
  * this, so a mistake reads the same in both.
  */
 public enum CommandSyntax {
-    SPAWN("spawn", "<behaviour> [--name NAME] [arg]", 1, 2, ShellOption.NAME),
+    SPAWN("spawn", "<behaviour> [--name NAME] [--node NODE] [arg]", 1, 2, ShellOption.NAME, ShellOption.NODE),
     SEND("send", "<pid|name> <message>", 2, 2),
     CALL("call", "<pid|name> <message> [--timeout MS]", 2, 2, ShellOption.CALL_TIMEOUT),
-    PS("ps", "[behaviour]", 0, 1),
+    PS("ps", "[--all] [behaviour]", 0, 1, ShellOption.ALL),
     INFO("info", "<pid|name>", 1, 1),
     KILL("kill", "<pid|name> [reason] [--timeout MS]", 1, Integer.MAX_VALUE, ShellOption.KILL_TIMEOUT),
-    UPGRADE("upgrade", "<bundle-id|behaviour> <jar-url>", 2, 2),
+    UPGRADE("upgrade", "[--rolling] [--cluster] <bundle-id|behaviour> <jar-url>", 2, 2, ShellOption.ROLLING,
+            ShellOption.CLUSTER),
     HISTORY("history", "", 0, 0),
-    ROLLBACK("rollback", "<behaviour>", 1, 1);
+    ROLLBACK("rollback", "<behaviour>", 1, 1),
+    NODES("nodes", "", 0, 0);
 
     /** The Gogo and Karaf scope of the commands. */
     public static final String SCOPE = "proc";
@@ -41,7 +43,7 @@ public enum CommandSyntax {
         return function;
     }
 
-    /** How to call it, such as {@code proc:spawn <behaviour> [--name NAME] [arg]}. */
+    /** How to call it, such as {@code proc:info <pid|name>}. */
     public String usage() {
         return usage;
     }
@@ -73,6 +75,7 @@ public enum CommandSyntax {
             return SCOPE + ":" + function + " takes no options";
         }
         return "the options of " + SCOPE + ":" + function + " are "
-                + options.stream().map(o -> o.flag() + " " + o.valueName()).collect(Collectors.joining(", "));
+                + options.stream().map(o -> o.isFlag() ? o.flag() : o.flag() + " " + o.valueName())
+                        .collect(Collectors.joining(", "));
     }
 }

@@ -54,7 +54,12 @@ public final class Invocation {
                         + "; usage: " + syntax.usage());
             }
             Argument value = word.inlineValue();
-            if (value == null) {
+            if (option.isFlag()) {
+                if (value != null) {
+                    throw new IllegalArgumentException(flag + " takes no value: " + syntax.usage());
+                }
+                value = word;
+            } else if (value == null) {
                 if (i + 1 >= words.size() || words.get(i + 1).optionName() != null) {
                     throw new IllegalArgumentException(flag + " needs a value: " + syntax.usage());
                 }
@@ -88,6 +93,11 @@ public final class Invocation {
 
     List<Argument> arguments() {
         return arguments;
+    }
+
+    /** Whether a flag was given. */
+    boolean has(ShellOption flag) {
+        return options.containsKey(flag);
     }
 
     /** The option's argument, or null when it was not given. */

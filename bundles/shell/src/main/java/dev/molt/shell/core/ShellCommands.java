@@ -18,7 +18,11 @@ import dev.molt.api.Pid;
 import dev.molt.api.ProcessException;
 import dev.molt.api.ProcessInfo;
 import dev.molt.api.ProcessRuntime;
+import dev.molt.api.UpgradeOptions;
 import dev.molt.api.UpgradeReport;
+import dev.molt.api.cluster.Cluster;
+import dev.molt.api.cluster.ClusterUpgradeReport;
+import dev.molt.api.cluster.NodeInfo;
 
 /**
  * What the {@code proc:} commands do, whichever console calls them: an operator's view of the
@@ -44,9 +48,25 @@ public final class ShellCommands {
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private final ProcessRuntime runtime;
+    /** The cluster this node is in, or null outside one (asked at each command: it comes and goes). */
+    private final Supplier<Cluster> cluster;
 
     public ShellCommands(ProcessRuntime runtime) {
+        this(runtime, () -> null);
+    }
+
+    public ShellCommands(ProcessRuntime runtime, Supplier<Cluster> cluster) {
         this.runtime = runtime;
+        this.cluster = cluster;
+    }
+
+    private Cluster cluster(String command) {
+        Cluster c = cluster.get();
+        if (c == null) {
+            throw new ProcessException(command + " needs a cluster, and this node is in none: install the cluster bundle"
+                    + " and configure it (PID dev.molt.cluster), see the README's Cluster section");
+        }
+        return c;
     }
 
     /**
@@ -64,7 +84,8 @@ public final class ShellCommands {
                 case PS -> ps(in, out);
                 case INFO -> info(in, out);
                 case KILL -> kill(in, out);
-                case UPGRADE -> printReport(runtime.upgrade(in.argument(0).text(), in.argument(1).text()), out);
+                case UPGRADE -> upgrade(in, out);
+                case NODES -> nodes(out);
                 case HISTORY -> history(out);
                 case ROLLBACK -> printReport(runtime.rollback(in.argument(0).text()), out);
             }
@@ -78,8 +99,10 @@ public final class ShellCommands {
         Object argument = in.size() > 1 ? in.argument(1).value() : null;
         Argument name = in.option(ShellOption.NAME);
         // The naming rule is the runtime's (InvalidNameException); the shell adds none of its own.
-        Pid pid = runtime.spawn(behaviour, name == null ? null : name.text(), argument);
-        out.println(pid.id());
+        Argument node = in.option(ShellOption.NODE);
+        Pid pid = node == null ? runtime.spawn(behaviour, name == null ? null : name.text(), argument)
+                : cluster("proc:spawn --node").spawn(node.text(), behaviour, name == null ? null : name.text(), argument);
+        out.println(pid.text());
     }
 
     private void send(Invocation in) {
@@ -99,6 +122,18 @@ public final class ShellCommands {
         if (behaviour != null && runtime.behaviours().stream().noneMatch(b -> b.name().equals(behaviour))) {
             throw new IllegalArgumentException("no behaviour '" + behaviour + "' is known: "
                     + known() + "; proc:ps without an argument lists every process");
+        }
+        if (in.has(ShellOption.ALL)) {
+            Cluster c = cluster("proc:ps --all");
+            Table all = new Table("NODE", "ID>", "NAME", "BEHAVIOUR", "VERSION", "STATUS", "MAILBOX>", "HANDLED>");
+            for (ProcessInfo p : c.processes()) {
+                if (behaviour == null || behaviour.equals(p.behaviour())) {
+                    all.row(p.pid().isLocal() ? c.localNode() : p.pid().node(), p.pid().id(), p.name(), p.behaviour(),
+                            p.version(), p.status(), p.mailboxDepth(), p.handled());
+                }
+            }
+            out.print(all);
+            return;
         }
         Table table = new Table("ID>", "NAME", "BEHAVIOUR", "VERSION", "STATUS", "MAILBOX>", "HANDLED>");
         for (ProcessInfo p : runtime.processes()) {
@@ -147,6 +182,39 @@ public final class ShellCommands {
             out.println("killing " + pid.id() + ": " + reason + "; its handler is still running after " + wait
                     + " ms, and the process ends when it returns");
         }
+    }
+
+    private void upgrade(Invocation in, PrintStream out) {
+        UpgradeOptions options = in.has(ShellOption.ROLLING) ? UpgradeOptions.rolling() : UpgradeOptions.atomic();
+        String behaviour = in.argument(0).text();
+        String jar = in.argument(1).text();
+        if (!in.has(ShellOption.CLUSTER)) {
+            printReport(runtime.upgrade(behaviour, jar, options), out);
+            return;
+        }
+        ClusterUpgradeReport r = cluster("proc:upgrade --cluster").upgrade(behaviour, jar, options);
+        for (ClusterUpgradeReport.NodeResult n : r.nodes()) {
+            out.println(n.node() + ": " + n.outcome().name().toLowerCase().replace('_', ' ')
+                    + (n.report() == null ? "" : ": " + n.report().summary())
+                    + (n.detail().isEmpty() ? "" : "; " + n.detail()));
+            if (n.report() != null) {
+                for (UpgradeReport.Held h : n.report().held()) {
+                    out.println("  held " + h.pid().text() + (h.name() == null ? "" : " (" + h.name() + ")") + ": " + h.reason());
+                }
+            }
+        }
+        long done = r.nodes().stream().filter(n -> n.outcome() == ClusterUpgradeReport.Outcome.UPGRADED).count();
+        out.println("cluster upgrade of " + behaviour + ": " + (r.complete() ? "complete, " : "stopped, ") + done + " of "
+                + r.nodes().size() + " nodes upgraded");
+    }
+
+    private void nodes(PrintStream out) {
+        Table table = new Table("NODE", "INCARNATION", "ROLE", "ADDRESS");
+        for (NodeInfo n : cluster("proc:nodes").nodes()) {
+            String role = (n.coordinator() ? "coordinator" : "member") + (n.self() ? ", this node" : "");
+            table.row(n.name(), Long.toHexString(n.incarnation()), role, n.address());
+        }
+        out.print(table);
     }
 
     private void history(PrintStream out) {

@@ -5,8 +5,11 @@ import org.apache.felix.service.command.Job;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 import dev.molt.api.ProcessRuntime;
+import dev.molt.api.cluster.Cluster;
 import dev.molt.shell.core.CommandHelp;
 import dev.molt.shell.core.CommandSyntax;
 import dev.molt.shell.core.Invocation;
@@ -37,19 +40,23 @@ import dev.molt.shell.core.TypedArguments;
         "osgi.command.function=kill",
         "osgi.command.function=upgrade",
         "osgi.command.function=history",
-        "osgi.command.function=rollback"})
+        "osgi.command.function=rollback",
+        "osgi.command.function=nodes"})
 public final class GogoCommands {
 
     private final ShellCommands commands;
+    /** The cluster, while this node is in one; volatile: DS sets it on its thread, commands read it on theirs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Cluster cluster;
 
     @Activate
     public GogoCommands(@Reference ProcessRuntime runtime) {
-        this.commands = new ShellCommands(runtime);
+        this.commands = new ShellCommands(runtime, () -> cluster);
     }
 
     @Descriptor(CommandHelp.SPAWN)
-    public void spawn(@Descriptor("<behaviour> [--name NAME] [arg]: the behaviour's name, a name to register the "
-            + "process under, and a value for its init") Object... args) {
+    public void spawn(@Descriptor("<behaviour> [--name NAME] [--node NODE] [arg]: the behaviour's name, a name to register"
+            + " the process under, the cluster node to start it on, and a value for its init") Object... args) {
         run(CommandSyntax.SPAWN, args);
     }
 
@@ -65,7 +72,8 @@ public final class GogoCommands {
     }
 
     @Descriptor(CommandHelp.PS)
-    public void ps(@Descriptor("[behaviour]: only processes of this behaviour") Object... args) {
+    public void ps(@Descriptor("[--all] [behaviour]: every node's processes; only processes of this behaviour")
+            Object... args) {
         run(CommandSyntax.PS, args);
     }
 
@@ -81,13 +89,19 @@ public final class GogoCommands {
     }
 
     @Descriptor(CommandHelp.UPGRADE)
-    public void upgrade(@Descriptor("<bundle-id|behaviour> <jar-url>") Object... args) {
+    public void upgrade(@Descriptor("[--rolling] [--cluster] <bundle-id|behaviour> <jar-url>: one process at a time;"
+            + " every node of the cluster, node by node") Object... args) {
         run(CommandSyntax.UPGRADE, args);
     }
 
     @Descriptor(CommandHelp.HISTORY)
     public void history(Object... args) {
         run(CommandSyntax.HISTORY, args);
+    }
+
+    @Descriptor(CommandHelp.NODES)
+    public void nodes(Object... args) {
+        run(CommandSyntax.NODES, args);
     }
 
     @Descriptor(CommandHelp.ROLLBACK)
