@@ -10,6 +10,7 @@ import org.jgroups.protocols.FD_ALL3;
 import org.jgroups.protocols.FD_SOCK2;
 import org.jgroups.protocols.FRAG4;
 import org.jgroups.protocols.MERGE3;
+import org.jgroups.protocols.PerDestinationBundler;
 import org.jgroups.protocols.SYM_ENCRYPT;
 import org.jgroups.protocols.TCP;
 import org.jgroups.protocols.TCPPING;
@@ -50,6 +51,13 @@ final class Stack {
         tcp.setValue("bind_addr", bind);
         tcp.setValue("bind_port", s.port());
         tcp.setValue("port_range", 0);
+        tcp.setBufferedInputStreamSize(65536).setBufferedOutputStreamSize(65536);
+        // The default bundler drops a message when its queue is full and leaves it to UNICAST3's
+        // retransmission (half a second later): under a burst that cut fan-in to a fifth. A sender
+        // that waits for room is what a mailbox wants; nothing is dropped on the way out.
+        PerDestinationBundler bundler = new PerDestinationBundler();
+        bundler.dropWhenFull(false);
+        tcp.setBundler(bundler);
         out.add(tcp);
         out.add(new TCPPING().setInitialHosts(s.peers()).setPortRange(0));
         out.add(new MERGE3().setMinInterval(s.mergeMin().toMillis()).setMaxInterval(s.mergeMax().toMillis()));
