@@ -89,8 +89,7 @@ public class NeutralTest {
         assertSame(pid, toNeutral(pid, behaviours)); // a record of another loader: left alone
         Map<String, Object> fields = new java.util.LinkedHashMap<>();
         fields.put("id", 3L);
-        fields.put("node", null);
-        fields.put("incarnation", 0L);
+        fields.put("home", null);
         assertEquals(new Struct(Pid.class.getName(), fields), toNeutral(pid, OURS));
         assertEquals(List.of(1, "a", true), toNeutral(new ArrayList<>(List.of(1, "a", true)), OURS));
     }
