@@ -122,6 +122,7 @@ public final class ClusterNode implements RemoteRouter, Cluster, Receiver, AutoC
     private volatile Members members = Members.none();
     /** The runtime's seam, once it attached this router; volatile: set by the framework's thread. */
     private volatile LocalNode local;
+    /** Set once by {@link #close}; volatile so that JGroups' threads stop handing frames in at once. */
     private volatile boolean closed;
 
     private ClusterNode(ClusterSettings settings, ProcessRuntime runtime) throws Exception {

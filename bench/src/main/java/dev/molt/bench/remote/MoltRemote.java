@@ -64,6 +64,7 @@ final class MoltRemote implements RemoteMessages.Side {
 
     /** The driver's: bounces with the pong until the round's trips are done. */
     static final class Ping implements Behaviour<Object> {
+        /** Set by the driver's thread before a round's first send (volatile: the worker reads it). */
         volatile CountDownLatch done;
 
         @Override
@@ -90,6 +91,7 @@ final class MoltRemote implements RemoteMessages.Side {
 
     /** The driver's: counts a round's "done" down. */
     static final class Notify implements Behaviour<Object> {
+        /** As Ping's. */
         volatile CountDownLatch done;
 
         @Override

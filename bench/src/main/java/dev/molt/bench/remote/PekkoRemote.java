@@ -91,6 +91,7 @@ final class PekkoRemote implements RemoteMessages.Side {
     private ActorRef sink;
     private ActorRef ping;
     private ActorRef notify;
+    /** Set by the driver's thread before a round's first send (volatile: an actor's thread reads it). */
     volatile CountDownLatch done;
 
     private PekkoRemote(int port, int peerPort) {

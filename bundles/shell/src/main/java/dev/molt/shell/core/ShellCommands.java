@@ -146,6 +146,10 @@ public final class ShellCommands {
 
     private void info(Invocation in, PrintStream out) {
         Pid pid = target(in.argument(0));
+        if (!pid.isLocal()) {
+            throw new ProcessException("proc:info shows this node's processes; " + pid.text() + " is on node " + pid.node()
+                    + ": run proc:info " + pid.id() + " there (proc:ps --all lists every node's processes)");
+        }
         ProcessInfo p = runtime.info(pid).orElseThrow(() -> new ProcessException(
                 "process " + pid.id() + " has ended: proc:ps lists the live ones"));
         out.println("pid        " + p.pid().id());
