@@ -57,16 +57,19 @@ public final class Messaging {
         checkMessage(message);
         Proc p = kernel.table().get(to);
         if (p == null) {
-            if (!to.isLocal()) {
-                Remote.send(kernel, to, message);
-                return;
-            }
-            if (!kernel.table().everExisted(to)) {
-                throw new NoSuchProcessException("process " + to.id() + " never existed; list live processes with proc:ps");
-            }
-            return; // a dead process: dropped, as in Erlang
+            notHere(to, message);
+            return;
         }
         p.enqueue(message);
+    }
+
+    /** A send whose pid is not a live local process: another node's, a dead one's, or none. Kept out of send, which stays small. */
+    private void notHere(Pid to, Object message) {
+        if (!to.isLocal()) {
+            Remote.send(kernel, to, message);
+        } else if (!kernel.table().everExisted(to)) {
+            throw new NoSuchProcessException("process " + to.id() + " never existed; list live processes with proc:ps");
+        } // else a dead process: dropped, as in Erlang
     }
 
     public Object call(Pid to, Object message, Duration timeout) {
