@@ -57,17 +57,17 @@ final class ClusterUpgrade {
                         + " earlier node; this node runs what it ran"));
                 continue;
             }
-            NodeResult r = upgradeOne(m, behaviour, jar, options.mode());
+            NodeResult r = upgradeOne(m, behaviour, jar, options);
             results.add(r);
             stopped = r.outcome() != Outcome.UPGRADED;
         }
         return new ClusterUpgradeReport(behaviour, results);
     }
 
-    private NodeResult upgradeOne(Members.Member m, String behaviour, byte[] jar, UpgradeMode mode) {
+    private NodeResult upgradeOne(Members.Member m, String behaviour, byte[] jar, UpgradeOptions options) {
         try {
             Object answer = Requests.get(requests.ask(m, "upgrade", node.settings().upgradeTimeout(), behaviour, jar,
-                    mode.name()));
+                    options.mode().name(), options.keepOld()));
             UpgradeReport report = Requests.decodeReport((Map<?, ?>) answer);
             if (!report.held().isEmpty() || report.failed() > 0) {
                 return new NodeResult(m.name(), Outcome.FAILED, report, report.held().size() + " held, " + report.failed()

@@ -102,7 +102,9 @@ final class Requests {
             case "ps":
                 return encode(node.runtime().processes());
             case "upgrade":
-                return upgradeHere((String) a.get(0), (byte[]) a.get(1), UpgradeMode.valueOf((String) a.get(2)));
+                // keepOld is the fourth argument; a node of an earlier version sends three.
+                return upgradeHere((String) a.get(0), (byte[]) a.get(1), UpgradeMode.valueOf((String) a.get(2)),
+                        a.size() > 3 && Boolean.TRUE.equals(a.get(3)));
             case "name.register":
                 node.namesCoordinator().coordinateRegister((String) a.get(0), (Pid) a.get(1));
                 return Boolean.TRUE;
@@ -145,12 +147,15 @@ final class Requests {
     // ---- upgrades ------------------------------------------------------------------------------
 
     /** One node's part of a cluster-wide upgrade: the jar as a file here, then the local upgrade. */
-    private Map<String, Object> upgradeHere(String behaviour, byte[] jar, UpgradeMode mode) {
+    private Map<String, Object> upgradeHere(String behaviour, byte[] jar, UpgradeMode mode, boolean keepOld) {
         Path file = null;
         try {
             file = Files.createTempFile("molt-cluster-upgrade", ".jar");
             Files.write(file, jar);
             UpgradeOptions options = mode == UpgradeMode.ROLLING ? UpgradeOptions.rolling() : UpgradeOptions.atomic();
+            if (keepOld && mode == UpgradeMode.ROLLING) {
+                options = options.keepingOld();
+            }
             return encode(node.runtime().upgrade(behaviour, file.toUri().toString(), options));
         } catch (IOException e) {
             throw new ProcessException("could not write the jar to a temporary file on node " + node.localNode() + ": " + e);

@@ -150,7 +150,7 @@ public class KarafFeaturesIT {
         assertTrue(info, info.contains("version    2.0.0"));
         assertTrue(info, info.contains("State{total=15, lastSeq={}, outOfOrder=0, history=[\"1.0.0 -> 2.0.0\"]}"));
         String history = exec("proc:history");
-        assertTrue(history, history.matches("(?s).*counter\\s+1\\.0\\.0\\s+2\\.0\\.0\\s+\\d+\\s+0\\s+0\\b.*"));
+        assertTrue(history, history.matches("(?s).*counter\\s+1\\.0\\.0\\s+2\\.0\\.0\\s+atomic\\s+completed\\s+\\d+\\s+0\\s+0\\b.*"));
         exec("proc:kill k1");
         exec("proc:kill k2");
     }

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import dev.molt.api.Behaviour;
 import dev.molt.api.BehaviourInfo;
 import dev.molt.api.ExitReason;
+import dev.molt.api.GroupMonitor;
 import dev.molt.api.NoSuchProcessException;
 import dev.molt.api.Pid;
 import dev.molt.api.ProcessException;
@@ -28,6 +29,7 @@ import dev.molt.api.cluster.RemoteRouter;
 import dev.molt.runtime.code.BehaviourLine;
 import dev.molt.runtime.code.BehaviourVersion;
 import dev.molt.runtime.code.CodeRegistry;
+import dev.molt.runtime.groups.ProcessGroups;
 import dev.molt.runtime.process.Kernel;
 import dev.molt.runtime.process.LocalNodeSeam;
 import dev.molt.runtime.process.Messaging;
@@ -66,6 +68,7 @@ public class MoltRuntime implements ProcessRuntime {
     private final Messaging messaging;
     private final UpgradeHistory history;
     private final UpgradeCoordinator coordinator;
+    private final ProcessGroups groups;
     private final LocalNodeSeam localNode;
     private volatile CodeHost host;
     private volatile boolean shutdown;
@@ -78,8 +81,17 @@ public class MoltRuntime implements ProcessRuntime {
         this.history = new UpgradeHistory(settings.historySize());
         this.host = CodeHost.none(this::unregister);
         this.coordinator = new UpgradeCoordinator(registry, kernel, history, () -> host);
+        this.groups = new ProcessGroups(pid -> {
+            Proc p = kernel.table().get(pid);
+            return p != null && !p.isExited();
+        }, messaging::send, ProcessTable::notAlive);
         kernel.runtime(this);
-        kernel.exitObserver(coordinator::exited);
+        // A process that ends counts toward a canary's abort, and leaves its groups before its
+        // monitors are told (the observer runs between the two).
+        kernel.exitObserver((p, version, reason) -> {
+            coordinator.exited(p, version, reason);
+            groups.exited(p.pid());
+        });
         this.localNode = new LocalNodeSeam(kernel);
     }
 
@@ -166,6 +178,15 @@ public class MoltRuntime implements ProcessRuntime {
     public Pid spawn(String behaviour, String name, Object argument) {
         checkOpen();
         return spawner.spawn(registry.existing(behaviour), name, argument);
+    }
+
+    @Override
+    public Pid spawnLinked(Pid linkTo, String behaviour, String name, Object argument) {
+        checkOpen();
+        if (linkTo == null) {
+            throw new NoSuchProcessException("no process to link to was given; use spawn for an unlinked process");
+        }
+        return spawner.spawn(registry.existing(behaviour), name, argument, linkTo);
     }
 
     @Override
@@ -295,6 +316,38 @@ public class MoltRuntime implements ProcessRuntime {
         return history.reports();
     }
 
+    // ---- process groups ----------------------------------------------------------------
+
+    @Override
+    public void join(String group, Pid pid) {
+        groups.join(group, pid);
+    }
+
+    @Override
+    public boolean leave(String group, Pid pid) {
+        return groups.leave(group, pid);
+    }
+
+    @Override
+    public List<Pid> members(String group) {
+        return groups.members(group);
+    }
+
+    @Override
+    public List<String> groups() {
+        return groups.groups();
+    }
+
+    @Override
+    public GroupMonitor monitorGroup(String group, Pid watcher) {
+        return groups.monitor(group, watcher);
+    }
+
+    @Override
+    public boolean demonitorGroup(GroupMonitor.Ref ref) {
+        return groups.demonitor(ref);
+    }
+
     // ---- upgrades ----------------------------------------------------------------------
 
     @Override
@@ -349,6 +402,7 @@ public class MoltRuntime implements ProcessRuntime {
         if (line.find(jar.version()) != null) {
             throw new ProcessException(line.name() + " " + jar.version() + " is registered already; upgrade to another version");
         }
+        coordinator.requireNoneUnderWay(line);
         CodeHost h = host;
         h.installBeside(current, jar);
         BehaviourVersion to;

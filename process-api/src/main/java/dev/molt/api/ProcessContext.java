@@ -32,6 +32,29 @@ public interface ProcessContext {
     /** The runtime, to spawn, send and call. */
     ProcessRuntime runtime();
 
+    /**
+     * Spawns a process linked to this one from before its {@code init} runs (Erlang's
+     * {@code spawn_link}); see {@link ProcessRuntime#spawnLinked}.
+     */
+    default Pid spawnLink(String behaviour, String name, Object argument) {
+        return runtime().spawnLinked(self(), behaviour, name, argument);
+    }
+
+    /** Joins this process to the process group {@code group}; see {@link ProcessRuntime#join}. */
+    default void join(String group) {
+        runtime().join(group, self());
+    }
+
+    /** Leaves the process group {@code group}; false if this process was not a member. */
+    default boolean leave(String group) {
+        return runtime().leave(group, self());
+    }
+
+    /** Monitors a process group for this process; see {@link ProcessRuntime#monitorGroup}. */
+    default GroupMonitor monitorGroup(String group) {
+        return runtime().monitorGroup(group, self());
+    }
+
     /** Sends {@code message} to this process itself (it is queued behind what is waiting). */
     default void sendSelf(Object message) {
         runtime().send(self(), message);

@@ -39,6 +39,17 @@ public interface ProcessRuntime {
     Pid spawn(String behaviour, String name, Object argument);
 
     /**
+     * Spawns as {@link #spawn(String, String, Object)} does, with the new process linked to
+     * {@code linkTo} before its {@code init} runs, so that no exit of it, not even one during
+     * {@code init}, goes unseen (Erlang's {@code spawn_link}; a process uses
+     * {@link ProcessContext#spawnLink}). If {@code init} fails, the link is removed before the
+     * process ends: the spawner learns of it from the {@link SpawnException} alone.
+     *
+     * @throws NoSuchProcessException if {@code linkTo} is not alive; nothing is spawned
+     */
+    Pid spawnLinked(Pid linkTo, String behaviour, String name, Object argument);
+
+    /**
      * Queues {@code message} for {@code to} and returns at once, never waiting for a handler.
      * A message to a process that has ended is dropped, as in Erlang.
      *
@@ -177,4 +188,40 @@ public interface ProcessRuntime {
 
     /** The upgrade of {@code behaviour} under way (rolling, or stopped at its canary stage), if any. */
     Optional<UpgradeReport> inProgress(String behaviour);
+
+    // ---- process groups (Erlang's pg) ---------------------------------------------------
+
+    /**
+     * Adds {@code pid} to the process group {@code group} (made on first join); joining twice is one
+     * membership. A member leaves every group when it ends; upgrades keep memberships.
+     *
+     * @throws NoSuchProcessException if {@code pid} is not alive
+     * @throws IllegalArgumentException if the group name is blank or has control characters
+     */
+    void join(String group, Pid pid);
+
+    /**
+     * Removes {@code pid} from {@code group}; a group with no members and no monitors is gone.
+     *
+     * @return false if it was not a member
+     */
+    boolean leave(String group, Pid pid);
+
+    /** The live members of {@code group}, in join order (empty for an unknown group). */
+    List<Pid> members(String group);
+
+    /** The groups that have members, sorted by name. */
+    List<String> groups();
+
+    /**
+     * Monitors {@code group} for {@code watcher}: it receives a {@link GroupChange} message for every
+     * join and leave from now on; the monitor ends when the watcher ends or demonitors.
+     *
+     * @return the monitor and the members at this moment
+     * @throws NoSuchProcessException if {@code watcher} is not alive
+     */
+    GroupMonitor monitorGroup(String group, Pid watcher);
+
+    /** Ends a group monitor; false if it had ended. */
+    boolean demonitorGroup(GroupMonitor.Ref ref);
 }

@@ -20,6 +20,29 @@ public record UpgradeOptions(UpgradeMode mode, String canary, boolean keepOld) {
                     ? "a canary upgrade needs a selection: N%, a count, or a name glob"
                     : "only a canary upgrade takes a selection");
         }
+        if (canary != null && !validSelection(canary.strip())) {
+            throw new IllegalArgumentException("'" + canary + "' is not a canary selection: give a share (10%), a count (5),"
+                    + " or a glob on process names (shard-1*)");
+        }
+    }
+
+    /** A share in (0, 100]%, a positive count, or any other non-empty text (a glob). */
+    private static boolean validSelection(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        if (s.endsWith("%")) {
+            try {
+                double pct = Double.parseDouble(s.substring(0, s.length() - 1));
+                return pct > 0 && pct <= 100;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        if (s.chars().allMatch(Character::isDigit)) {
+            return s.chars().anyMatch(c -> c != '0');
+        }
+        return true;
     }
 
     public static UpgradeOptions atomic() {

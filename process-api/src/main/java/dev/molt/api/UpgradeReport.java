@@ -92,7 +92,9 @@ public record UpgradeReport(String behaviour, String fromVersion, String toVersi
         if (mode != UpgradeMode.ATOMIC) {
             how.add(mode.name().toLowerCase());
         }
-        if (outcome != Outcome.COMPLETED) {
+        if (outcome == Outcome.CANARY) {
+            how.add("waiting to be promoted or aborted");
+        } else if (outcome != Outcome.COMPLETED) {
             how.add(outcome.name().toLowerCase().replace('_', ' '));
         }
         StringBuilder sb = new StringBuilder(String.format(

@@ -45,6 +45,6 @@ public class FelixUpdateIT extends ShellTestSupport {
         assertTrue(info, info.contains("version    2.0.0\n"));
         assertTrue(info, info.endsWith("state      State{total=43, lastSeq={}, outOfOrder=0, history=[\"1.0.0 -> 2.0.0\"]}\n"));
         String history = shell.ok("proc:history");
-        assertTrue(history, history.contains("counter    1.0.0  2.0.0         1     0       0"));
+        assertTrue(history, history.contains("counter    1.0.0  2.0.0  atomic  completed         1     0       0"));
     }
 }

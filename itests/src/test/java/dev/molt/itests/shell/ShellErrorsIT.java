@@ -85,7 +85,7 @@ public class ShellErrorsIT extends ShellTestSupport {
         assertError("proc:call c1", "missing argument: proc:call <pid|name> <message> [--timeout MS]");
         assertError("proc:info", "missing argument: proc:info <pid|name>");
         assertError("proc:kill", "missing argument: proc:kill <pid|name> [reason]");
-        assertError("proc:upgrade counter", "missing argument: proc:upgrade [--rolling] [--cluster] <bundle-id|behaviour> <jar-url>");
+        assertError("proc:upgrade counter", "missing argument: proc:upgrade [--rolling | --canary SELECTION] [--keep-old] [--cluster] <bundle-id|behaviour> <jar-url>");
         assertError("proc:rollback", "missing argument: proc:rollback <behaviour>");
         assertError("proc:ps counter more", "too many arguments");
         assertError("proc:history now", "too many arguments");

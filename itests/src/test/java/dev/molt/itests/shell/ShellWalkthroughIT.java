@@ -81,16 +81,19 @@ public class ShellWalkthroughIT extends ShellTestSupport {
         assertEquals("6\n", shell.ok("proc:call c1 get"));
 
         String history = shell.ok("proc:history");
-        assertTrue(history, history.startsWith("STARTED              BEHAVIOUR  FROM   TO     MIGRATED  HELD  FAILED  TOTAL_MS  PAUSE_MS\n"));
-        assertTrue(history, Pattern.compile("(?m)^\\S+ \\S+  counter    1\\.0\\.0  2\\.0\\.0         3     0       0 .*$")
+        assertTrue(history, history.startsWith("STARTED              BEHAVIOUR  FROM   TO     MODE    OUTCOME    MIGRATED  HELD  FAILED  TOTAL_MS  PAUSE_MS\n"));
+        assertTrue(history, Pattern.compile("(?m)^\\S+ \\S+  counter    1\\.0\\.0  2\\.0\\.0  atomic  completed         3     0       0 .*$")
                 .matcher(history).find());
+        assertTrue(history, history.endsWith("\n  1. counter 1.0.0 -> 2.0.0: defaulted State.history (3)\n"));
 
         report = shell.ok("proc:rollback counter");
         assertTrue(report, report.startsWith("counter 2.0.0 -> 1.0.0: 3 migrated, 0 held, 0 failed"));
         assertEquals("1.0.0\n", shell.ok("proc:call c1 version"));
         assertEquals("6\n", shell.ok("proc:call c1 get"));
         assertTrue(shell.ok("proc:info c2"), shell.ok("proc:info c2").endsWith("state      State{count=11, lastSeq={a=1}, outOfOrder=0}\n"));
-        assertEquals(2, shell.ok("proc:history").strip().split("\n").length - 1);
+        history = shell.ok("proc:history");
+        assertEquals(history, 2, Pattern.compile("(?m)^\\d{4}-\\d\\d-\\d\\d ").matcher(history).results().count());
+        assertTrue(history, history.endsWith("\n  2. counter 2.0.0 -> 1.0.0: dropped State.history (3)\n"));
 
         // proc:kill returns when the process has ended, so the next proc:ps no longer lists it.
         assertEquals("killed " + c2 + ": killed from the shell\n", shell.ok("proc:kill c2"));

@@ -102,6 +102,12 @@ public final class Dispatcher {
     private final Watchdog watchdog;
     /** Written once by {@link #shutdown}; volatile so that parked workers see it when unparked. */
     private volatile boolean shutdown;
+    /**
+     * Where tasks that reach this dispatcher after its shutdown go: the dispatcher that replaced it
+     * (a reconfiguration), or null when the runtime ends. Written before {@link #shutdown}'s write,
+     * read after a read of {@code shutdown} that saw true: volatile, so that order holds.
+     */
+    private volatile Dispatcher successor;
 
     /**
      * @param name        thread names start with it
@@ -134,7 +140,7 @@ public final class Dispatcher {
         if (w != null && w.holdsPermit()) {
             Runnable displaced = w.pushRunnext(task);
             if (displaced != null) {
-                enqueue(displaced);
+                requeue(displaced); // accepted before, so never refused now: after a shutdown it goes to the successor
             }
             return;
         }
@@ -150,8 +156,36 @@ public final class Dispatcher {
         if (shutdown) {
             throw new RejectedExecutionException(name + " is shut down");
         }
+        requeue(task);
+    }
+
+    /**
+     * Puts a task in the shared queue whatever the state: a new one that passed the shutdown check,
+     * or one taken back from a worker's slot. If the dispatcher was shut down meanwhile, its workers
+     * may have looked at the queue for the last time, so the queue goes to the successor. The offer
+     * is a volatile write and the read of {@code shutdown} after it a volatile read: either this
+     * thread sees the shutdown and hands over, or the shutdown came after the offer and the workers'
+     * last look ({@link #exited}, which hands over too) sees the task.
+     */
+    void requeue(Runnable task) {
         global.offer(task);
-        signalWork();
+        if (shutdown) {
+            handOver();
+        } else {
+            signalWork();
+        }
+    }
+
+    /** After shutdown: moves every queued task to the successor (each is polled once, so none runs twice). */
+    private void handOver() {
+        Dispatcher next = successor;
+        if (next == null) {
+            return; // the runtime ends: what is left is dropped with it
+        }
+        Runnable t;
+        while ((t = global.poll()) != null) {
+            next.requeue(t);
+        }
     }
 
     /** After a task was put in the shared queue: wakes a worker if none will look (see the class comment). */
@@ -401,6 +435,11 @@ public final class Dispatcher {
         } finally {
             lock.unlock();
         }
+        if (shutdown) {
+            handOver();
+        } else if (!global.isEmpty()) {
+            signalWork(); // a producer may have found no one to wake while this thread was still counted
+        }
     }
 
     /** A permit given up (by a worker about to block, or taken by the watchdog): someone else may run. */
@@ -415,7 +454,7 @@ public final class Dispatcher {
     void rescueRunnext(Worker w) {
         Runnable t = w.stealRunnext();
         if (t != null) {
-            enqueue(t);
+            requeue(t);
         }
     }
 
@@ -518,6 +557,21 @@ public final class Dispatcher {
     /** Rejects new tasks; workers end once they find nothing to do. Tasks queued before still run. */
     public void shutdown() {
         shutdown = true;
+        stopWorkers();
+    }
+
+    /**
+     * Shuts down for a reconfiguration: as {@link #shutdown}, but what reaches this dispatcher
+     * afterwards (a task taken back from a worker's slot, a send that raced the shutdown) runs on
+     * {@code next}.
+     */
+    public void shutdownInto(Dispatcher next) {
+        successor = next;
+        shutdown = true;
+        stopWorkers();
+    }
+
+    private void stopWorkers() {
         watchdog.stop();
         for (Worker w : workers) {
             LockSupport.unpark(w);

@@ -54,12 +54,18 @@ final class Watchdog implements Runnable {
     @Override
     public void run() {
         long stallTicks = STALL_NANOS / TICK_NANOS;
+        long lastTick = System.nanoTime();
         while (!stopped) {
             LockSupport.parkNanos(this, TICK_NANOS);
+            long now = System.nanoTime();
+            // A tick that comes late means this thread was stopped too (a GC pause, a starved
+            // machine): the workers were, as well, so what it sees says nothing about a handler.
+            boolean late = now - lastTick > 2 * TICK_NANOS;
+            lastTick = now;
             for (Worker w : dispatcher.workers) {
                 long turn = w.turnSeen();
                 boolean inTurn = (turn & 1) == 1;
-                if (!inTurn || turn != w.seenTurn) {
+                if (late || !inTurn || turn != w.seenTurn) {
                     w.seenTurn = turn;
                     w.stuckTicks = 0;
                     continue;
@@ -70,7 +76,8 @@ final class Watchdog implements Runnable {
                         && dispatcher.noneSearchingOrIdle() && w.revokePermit()) {
                     dispatcher.permitFreed();
                     if (logged.compareAndSet(false, true)) {
-                        LOG.log(System.Logger.Level.INFO, "one turn of " + w.currentSeen() + " has run for more than "
+                        Object task = w.currentSeen(); // the turn may have ended since: then say so plainly
+                        LOG.log(System.Logger.Level.INFO, (task == null ? "a turn" : "one turn of " + task) + " has run for more than "
                                 + TimeUnit.NANOSECONDS.toMillis(STALL_NANOS) + " ms on " + w.getName() + " while work waited;"
                                 + " another thread runs in its place (logged once). Wrap blocking work in a handler in"
                                 + " ProcessContext.blocking(...)");

@@ -85,7 +85,7 @@ final class Worker extends Thread {
                     // mid-turn) must not wait for this thread to get a permit back.
                     Runnable rn = takeRunnext();
                     if (rn != null) {
-                        d.enqueue(rn);
+                        d.requeue(rn);
                     }
                     // The watchdog may take the permit just after a turn ended, while this worker
                     // parks idle: woken then, it is counted searching, and must leave that count

@@ -66,7 +66,7 @@ final class BehaviourTracker implements ServiceTrackerCustomizer<Behaviour<?>, B
         }
         try {
             BehaviourVersion b = runtime.register(n, version, code, new BehaviourVersion.Source(ref,
-                    bundle.getBundleId(), bundle.getSymbolicName() + " [" + bundle.getBundleId() + "]", importsFrom));
+                    bundle.getBundleId(), bundle.getSymbolicName(), importsFrom));
             copies.keep(bundle, n, version);
             return b;
         } catch (RuntimeException e) {

@@ -19,6 +19,7 @@ import org.osgi.util.tracker.ServiceTracker;
 
 import dev.molt.api.Behaviour;
 import dev.molt.api.ProcessRuntime;
+import dev.molt.api.UpgradeMode;
 import dev.molt.api.cluster.RemoteRouter;
 import dev.molt.runtime.MoltRuntime;
 import dev.molt.runtime.RuntimeSettings;
@@ -62,18 +63,24 @@ public final class RuntimeComponent {
 
         /** The window of canaryMaxCrashes. */
         long canaryWindowSeconds() default 60;
+
+        /** How a jar replaced in FileInstall's deploy folder upgrades its behaviour: atomic or rolling. */
+        String deployUpgrade() default "atomic";
     }
 
     private final MoltRuntime runtime;
     private final ServiceTracker<Behaviour<?>, BehaviourVersion> tracker;
     private final ServiceRegistration<ProcessRuntime> registration;
+    /** The deploy folder's mode in force; DS calls activate and modified one at a time, so a plain field. */
+    private UpgradeMode deployUpgrade;
 
     @Activate
     public RuntimeComponent(BundleContext context, Config config, Map<String, Object> properties) {
         JarStore copies = new JarStore(context);
+        this.deployUpgrade = DeploySetting.mode(config.deployUpgrade(), UpgradeMode.ATOMIC);
         this.runtime = new MoltRuntime(settings(config));
         runtime.host(new BundleCodeHost(context, copies));
-        this.registration = context.registerService(ProcessRuntime.class, runtime, serviceProperties(properties));
+        this.registration = context.registerService(ProcessRuntime.class, runtime, serviceProperties(properties, deployUpgrade));
         this.tracker = new ServiceTracker<>(context, behaviourClass(), new BehaviourTracker(context, runtime, copies));
         tracker.open();
     }
@@ -92,17 +99,22 @@ public final class RuntimeComponent {
     @Modified
     void modified(Config config, Map<String, Object> properties) {
         runtime.reconfigure(settings(config));
-        registration.setProperties(serviceProperties(properties));
+        deployUpgrade = DeploySetting.mode(config.deployUpgrade(), deployUpgrade);
+        registration.setProperties(serviceProperties(properties, deployUpgrade));
     }
 
-    /** The component's properties on the service, as DS would publish them (private ones, starting with '.', left out). */
-    private static Hashtable<String, Object> serviceProperties(Map<String, Object> properties) {
+    /**
+     * The component's properties on the service, as DS would publish them (private ones, starting
+     * with '.', left out), with the deploy folder's mode in force rather than as typed.
+     */
+    private static Hashtable<String, Object> serviceProperties(Map<String, Object> properties, UpgradeMode deployUpgrade) {
         Hashtable<String, Object> out = new Hashtable<>();
         properties.forEach((k, v) -> {
             if (!k.startsWith(".") && v != null) {
                 out.put(k, v);
             }
         });
+        out.put(DeploySetting.PROPERTY, DeploySetting.name(deployUpgrade));
         return out;
     }
 

@@ -120,7 +120,7 @@ public final class Kernel {
         if (next.workers() != prev.workers() || next.maxThreads() != prev.maxThreads()) {
             Dispatcher old = dispatcher;
             dispatcher = newDispatcher(next);
-            old.shutdown(); // what is queued there still runs
+            old.shutdownInto(dispatcher); // what is queued there still runs; what comes late runs on the new one
         }
     }
 

@@ -51,8 +51,9 @@ public final class ProcessTable {
 
     void remove(Proc p) {
         byPid.remove(p.pid(), p);
-        if (p.name() != null) {
-            byName.remove(p.name(), p);
+        String name = p.nameOrNull(); // not name(): an Optional, never null and never a key
+        if (name != null) {
+            byName.remove(name, p);
         }
     }
 

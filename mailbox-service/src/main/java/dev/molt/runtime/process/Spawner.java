@@ -33,6 +33,18 @@ public final class Spawner {
      * @throws SpawnException if {@code init} failed; no process remains
      */
     public Pid spawn(BehaviourLine line, String name, Object argument) {
+        return spawn(line, name, argument, null);
+    }
+
+    /**
+     * As {@link #spawn(BehaviourLine, String, Object)}, linked to {@code linkTo} (if not null) before
+     * {@code init} runs; a failed {@code init} unlinks first, so {@code linkTo} learns of the failure
+     * from the exception alone.
+     *
+     * @throws dev.molt.api.NoSuchProcessException if {@code linkTo} is not alive; nothing is spawned
+     */
+    public Pid spawn(BehaviourLine line, String name, Object argument, Pid linkTo) {
+        Proc parent = linkTo == null ? null : kernel.table().existing(linkTo);
         if (name != null) {
             CodeRegistry.checkProcessName(name);
         }
@@ -54,12 +66,29 @@ public final class Spawner {
                 continue;
             }
             table.add(p);
-            init(p, v, argument);
+            if (parent != null && !linkBeforeInit(p, parent)) {
+                throw ProcessTable.notAlive(linkTo);
+            }
+            init(p, v, argument, parent);
             return p.pid();
         }
     }
 
-    private static void init(Proc p, BehaviourVersion v, Object argument) {
+    /**
+     * Links the new process {@code p} (owned by this thread, so nothing of it runs yet) with
+     * {@code parent}. A parent that ended meanwhile refuses the link: the new process ends unseen.
+     */
+    private static boolean linkBeforeInit(Proc p, Proc parent) {
+        if (!Watchers.add(parent, p)) {
+            p.exit(ExitReason.killed("the process to link it to ended before it started"), Proc.Ending.KILL);
+            p.release();
+            return false;
+        }
+        Watchers.add(p, parent);
+        return true;
+    }
+
+    private static void init(Proc p, BehaviourVersion v, Object argument, Proc parent) {
         try {
             Object s = v.code().init(p, argument);
             if (s == null) {
@@ -67,6 +96,9 @@ public final class Spawner {
             }
             p.state(s);
         } catch (Throwable t) {
+            if (parent != null) {
+                Watchers.unlink(p, parent.pid()); // the spawner hears of it from the exception, not from the link too
+            }
             p.exit(ExitReason.error("init threw", t), Proc.Ending.KILL);
             p.release(); // system messages sent meanwhile (a state query, say) get their answer
             throw new SpawnException("init of " + p.line().name() + " " + v.version() + " failed: " + Texts.oneLine(t));

@@ -344,6 +344,17 @@ public final class UpgradeCoordinator {
         return rec;
     }
 
+    /** Refuses, before anything is installed, a rolling or canary upgrade while another is under way. */
+    public void requireNoneUnderWay(BehaviourLine line) {
+        Line lu = line(line);
+        synchronized (lu) {
+            if (lu.rolling != null) {
+                throw new ProcessException("an upgrade of " + line.name() + " is under way (" + lu.rolling.report().summary()
+                        + "); wait for it, or promote or abort it");
+            }
+        }
+    }
+
     /** Moves the rest of the canary's old version to the new one, then retires the old one. */
     public UpgradeRecord promote(BehaviourLine line) {
         Line lu = line(line);

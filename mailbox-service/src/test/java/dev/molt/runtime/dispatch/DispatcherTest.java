@@ -195,6 +195,78 @@ public class DispatcherTest {
         release.countDown();
     }
 
+    /**
+     * A reconfiguration replaces the dispatcher while tasks keep coming: every task runs exactly
+     * once, on the old dispatcher or the new one. A task a producer put in the old queue just as it
+     * shut down, or one a task scheduled into its worker's slot, must not be stranded there.
+     */
+    @Test
+    public void aDispatcherReplacedUnderLoadStrandsNoTask() throws Exception {
+        for (int round = 0; round < 100; round++) {
+            Dispatcher old = new Dispatcher("old", 2, 8);
+            Dispatcher next = new Dispatcher("next", 2, 8);
+            int producers = 2;
+            int perProducer = 2_000;
+            AtomicInteger[] ran = new AtomicInteger[producers * perProducer];
+            for (int i = 0; i < ran.length; i++) {
+                ran[i] = new AtomicInteger();
+            }
+            CountDownLatch done = new CountDownLatch(ran.length);
+            Dispatcher[] current = {old};
+            List<Thread> threads = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                int base = p * perProducer;
+                threads.add(new Thread(() -> {
+                    for (int i = 0; i < perProducer; i++) {
+                        int id = base + i;
+                        // A task that runs on a worker schedules its second half there (the worker's slot).
+                        Runnable second = () -> {
+                            if (ran[id].incrementAndGet() == 1) {
+                                done.countDown();
+                            }
+                        };
+                        Runnable first = () -> {
+                            Dispatcher on = Thread.currentThread() instanceof Worker w ? w.dispatcher : next;
+                            try {
+                                on.schedule(second);
+                            } catch (java.util.concurrent.RejectedExecutionException e) {
+                                next.schedule(second);
+                            }
+                        };
+                        try {
+                            current[0].schedule(first);
+                        } catch (java.util.concurrent.RejectedExecutionException e) {
+                            next.schedule(first); // as a mailbox does when its dispatcher was replaced
+                        }
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            long shutAt = ran.length - (round % 10) * 300L; // the shutdown falls at another point each round
+            while (done.getCount() > shutAt) {
+                Thread.onSpinWait();
+            }
+            old.shutdownInto(next);
+            for (Thread t : threads) {
+                t.join();
+            }
+            if (!done.await(10, TimeUnit.SECONDS)) { // what the workers do, for the failure's reader
+                Thread.getAllStackTraces().forEach((t, stack) -> {
+                    if (t.getName().startsWith("old") || t.getName().startsWith("next")) {
+                        System.out.println(t.getName() + " " + t.getState() + " " + java.util.Arrays.toString(stack));
+                    }
+                });
+            }
+            assertTrue("round " + round + ": " + done.getCount() + " tasks never ran; " + old + ", " + next, done.getCount() == 0);
+            for (int i = 0; i < ran.length; i++) {
+                assertEquals("round " + round + ", task " + i, 1, ran[i].get());
+            }
+            assertTrue(old.awaitTermination(5, TimeUnit.SECONDS));
+            next.shutdown();
+            next.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
     private static void await(CountDownLatch l) {
         try {
             if (!l.await(60, TimeUnit.SECONDS)) {

@@ -9,6 +9,7 @@ import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 
 import dev.molt.api.ProcessRuntime;
+import dev.molt.api.Supervisors;
 import dev.molt.api.cluster.Cluster;
 import dev.molt.shell.core.Argument;
 import dev.molt.shell.core.CommandSyntax;
@@ -34,6 +35,10 @@ abstract class ProcessAction implements Action {
     @Reference
     ProcessRuntime runtime;
 
+    /** The supervision bundle's service, if it runs (proc:tree and proc:sup say so when it does not). */
+    @Reference(optional = true)
+    Supervisors supervisors;
+
     /** The cluster, when this node is in one. */
     @Reference(optional = true)
     Cluster cluster;
@@ -50,8 +55,7 @@ abstract class ProcessAction implements Action {
 
     @Override
     public Object execute() {
-        Cluster c = cluster;
-        new ShellCommands(runtime, () -> c).run(this::invocation, System.out, System.err);
+        new ShellCommands(runtime, supervisors, cluster).run(this::invocation, System.out, System.err);
         return null;
     }
 
@@ -65,13 +69,11 @@ abstract class ProcessAction implements Action {
         // multi-valued last argument also holds options typed after the arguments).
         List<Argument> words = new ArrayList<>();
         karafOptions().forEach((option, value) -> {
-            if (option.isFlag()) {
-                if (Boolean.TRUE.equals(value)) {
-                    words.add(Argument.evaluated(option.flag()));
-                }
-            } else if (value != null) {
+            if (value != null) {
                 words.add(Argument.evaluated(option.flag()));
-                words.add(Argument.evaluated(value));
+                if (option.takesValue()) {
+                    words.add(Argument.evaluated(value));
+                }
             }
         });
         for (Object a : karafArguments()) {

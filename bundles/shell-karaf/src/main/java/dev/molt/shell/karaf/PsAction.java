@@ -1,22 +1,26 @@
 package dev.molt.shell.karaf;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Completion;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 import dev.molt.shell.core.CommandHelp;
 import dev.molt.shell.core.CommandSyntax;
+import dev.molt.shell.core.ShellOption;
 
 /** {@code proc:ps} in Karaf's shell. */
 @Service
 @Command(scope = CommandSyntax.SCOPE, name = "ps", description = CommandHelp.PS)
 public final class PsAction extends ProcessAction {
 
-    @org.apache.karaf.shell.api.action.Option(name = "--all", description = dev.molt.shell.core.ShellOption.ALL_HELP)
+    @Option(name = "--all", description = ShellOption.ALL_HELP)
     boolean all;
 
     @Argument(index = 0, name = "behaviour", description = "only processes of this behaviour")
@@ -29,8 +33,10 @@ public final class PsAction extends ProcessAction {
     }
 
     @Override
-    java.util.Map<dev.molt.shell.core.ShellOption, Object> karafOptions() {
-        return java.util.Map.of(dev.molt.shell.core.ShellOption.ALL, all);
+    Map<ShellOption, Object> karafOptions() {
+        Map<ShellOption, Object> options = new HashMap<>();
+        options.put(ShellOption.ALL, all ? Boolean.TRUE : null);
+        return options;
     }
 
     @Override

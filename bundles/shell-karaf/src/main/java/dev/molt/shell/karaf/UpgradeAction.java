@@ -1,7 +1,9 @@
 package dev.molt.shell.karaf;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -21,8 +23,14 @@ public final class UpgradeAction extends ProcessAction {
     @Option(name = "--rolling", description = ShellOption.ROLLING_HELP)
     boolean rolling;
 
+    @Option(name = "--canary", description = ShellOption.CANARY_HELP)
+    String canary;
+
+    @Option(name = "--keep-old", description = ShellOption.KEEP_OLD_HELP)
+    boolean keepOld;
+
     @Option(name = "--cluster", description = ShellOption.CLUSTER_HELP)
-    boolean cluster;
+    boolean clusterWide;
 
     @Argument(index = 0, name = "behaviour", required = true, description = "the behaviour, or the id of its bundle")
     @Completion(BehaviourNameCompleter.class)
@@ -37,8 +45,13 @@ public final class UpgradeAction extends ProcessAction {
     }
 
     @Override
-    java.util.Map<ShellOption, Object> karafOptions() {
-        return java.util.Map.of(ShellOption.ROLLING, rolling, ShellOption.CLUSTER, cluster);
+    Map<ShellOption, Object> karafOptions() {
+        Map<ShellOption, Object> options = new LinkedHashMap<>();
+        options.put(ShellOption.ROLLING, rolling ? Boolean.TRUE : null);
+        options.put(ShellOption.CANARY, canary);
+        options.put(ShellOption.KEEP_OLD, keepOld ? Boolean.TRUE : null);
+        options.put(ShellOption.CLUSTER, clusterWide ? Boolean.TRUE : null);
+        return options;
     }
 
     @Override

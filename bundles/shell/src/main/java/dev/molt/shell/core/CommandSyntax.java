@@ -15,10 +15,16 @@ public enum CommandSyntax {
     PS("ps", "[--all] [behaviour]", 0, 1, ShellOption.ALL),
     INFO("info", "<pid|name>", 1, 1),
     KILL("kill", "<pid|name> [reason] [--timeout MS]", 1, Integer.MAX_VALUE, ShellOption.KILL_TIMEOUT),
-    UPGRADE("upgrade", "[--rolling] [--cluster] <bundle-id|behaviour> <jar-url>", 2, 2, ShellOption.ROLLING,
-            ShellOption.CLUSTER),
+    UPGRADE("upgrade", "[--rolling | --canary SELECTION] [--keep-old] [--cluster] <bundle-id|behaviour> <jar-url>", 2, 2,
+            ShellOption.ROLLING, ShellOption.CANARY, ShellOption.KEEP_OLD, ShellOption.CLUSTER),
+    PROMOTE("promote", "<behaviour>", 1, 1),
+    ABORT("abort", "<behaviour>", 1, 1),
     HISTORY("history", "", 0, 0),
     ROLLBACK("rollback", "<behaviour>", 1, 1),
+    TREE("tree", "", 0, 0),
+    SUP("sup", "<which-children|start-child|restart-child|terminate-child|delete-child> <supervisor> [child|arg] [behaviour [arg]]",
+            2, 5),
+    GROUPS("groups", "[group]", 0, 1),
     NODES("nodes", "", 0, 0);
 
     /** The Gogo and Karaf scope of the commands. */
@@ -75,7 +81,7 @@ public enum CommandSyntax {
             return SCOPE + ":" + function + " takes no options";
         }
         return "the options of " + SCOPE + ":" + function + " are "
-                + options.stream().map(o -> o.isFlag() ? o.flag() : o.flag() + " " + o.valueName())
-                        .collect(Collectors.joining(", "));
+                + options.stream().map(o -> o.takesValue() ? o.flag() + " " + o.valueName() : o.flag())
+                .collect(Collectors.joining(", "));
     }
 }

@@ -54,11 +54,11 @@ public final class Invocation {
                         + "; usage: " + syntax.usage());
             }
             Argument value = word.inlineValue();
-            if (option.isFlag()) {
+            if (!option.takesValue()) {
                 if (value != null) {
                     throw new IllegalArgumentException(flag + " takes no value: " + syntax.usage());
                 }
-                value = word;
+                value = Argument.evaluated(Boolean.TRUE);
             } else if (value == null) {
                 if (i + 1 >= words.size() || words.get(i + 1).optionName() != null) {
                     throw new IllegalArgumentException(flag + " needs a value: " + syntax.usage());
@@ -95,13 +95,13 @@ public final class Invocation {
         return arguments;
     }
 
-    /** Whether a flag was given. */
-    boolean has(ShellOption flag) {
-        return options.containsKey(flag);
-    }
-
     /** The option's argument, or null when it was not given. */
     Argument option(ShellOption option) {
         return options.get(option);
+    }
+
+    /** Whether a flag was given. */
+    boolean flag(ShellOption option) {
+        return options.containsKey(option);
     }
 }

@@ -18,6 +18,8 @@ import dev.molt.api.Pid;
 import dev.molt.api.ProcessException;
 import dev.molt.api.ProcessInfo;
 import dev.molt.api.ProcessRuntime;
+import dev.molt.api.Supervisors;
+import dev.molt.api.UpgradeMode;
 import dev.molt.api.UpgradeOptions;
 import dev.molt.api.UpgradeReport;
 import dev.molt.api.cluster.Cluster;
@@ -42,31 +44,35 @@ public final class ShellCommands {
     static final long DEFAULT_KILL_WAIT_MS = 5000;
     /** How long {@code proc:info} waits for a busy process to reach a message boundary. */
     static final long STATE_TIMEOUT_MS = 2000;
+    /** How often a rolling upgrade's progress is looked at. */
+    static final long PROGRESS_EVERY_MS = 1000;
     /** Width beyond which {@code proc:info} breaks a state over several lines. */
     private static final int STATE_WIDTH = 72;
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private final ProcessRuntime runtime;
-    /** The cluster this node is in, or null outside one (asked at each command: it comes and goes). */
-    private final Supplier<Cluster> cluster;
+    /** The supervision bundle's service, or null when that bundle is not running. */
+    private final Supervisors supervisors;
+    /** The cluster this node is in, or null outside one. */
+    private final Cluster cluster;
 
     public ShellCommands(ProcessRuntime runtime) {
-        this(runtime, () -> null);
+        this(runtime, null, null);
     }
 
-    public ShellCommands(ProcessRuntime runtime, Supplier<Cluster> cluster) {
+    public ShellCommands(ProcessRuntime runtime, Supervisors supervisors, Cluster cluster) {
         this.runtime = runtime;
+        this.supervisors = supervisors;
         this.cluster = cluster;
     }
 
     private Cluster cluster(String command) {
-        Cluster c = cluster.get();
-        if (c == null) {
+        if (cluster == null) {
             throw new ProcessException(command + " needs a cluster, and this node is in none: install the cluster bundle"
                     + " and configure it (PID dev.molt.cluster), see the README's Cluster section");
         }
-        return c;
+        return cluster;
     }
 
     /**
@@ -85,9 +91,14 @@ public final class ShellCommands {
                 case INFO -> info(in, out);
                 case KILL -> kill(in, out);
                 case UPGRADE -> upgrade(in, out);
+                case PROMOTE -> printReport(withProgress(in.argument(0).text(), () -> runtime.promote(in.argument(0).text()), out), out);
+                case ABORT -> printReport(withProgress(in.argument(0).text(), () -> runtime.abort(in.argument(0).text()), out), out);
                 case NODES -> nodes(out);
                 case HISTORY -> history(out);
                 case ROLLBACK -> printReport(runtime.rollback(in.argument(0).text()), out);
+                case TREE -> Supervision.tree(supervisors(), out);
+                case SUP -> Supervision.sup(supervisors(), in, out);
+                case GROUPS -> groups(in, out);
             }
         } catch (ProcessException | IllegalArgumentException e) {
             err.println("error: " + firstLine(e.getMessage()));
@@ -105,6 +116,37 @@ public final class ShellCommands {
         out.println(pid.text());
     }
 
+    private Supervisors supervisors() {
+        if (supervisors == null) {
+            throw new ProcessException("supervision is not running: start the dev.molt.supervision bundle");
+        }
+        return supervisors;
+    }
+
+    private void groups(Invocation in, PrintStream out) {
+        if (in.size() == 1) {
+            String group = in.argument(0).text();
+            List<Pid> members = runtime.members(group);
+            if (members.isEmpty() && !runtime.groups().contains(group)) {
+                throw new IllegalArgumentException("no group '" + group + "' has members; proc:groups lists the groups");
+            }
+            Table table = new Table("ID>", "NAME", "BEHAVIOUR", "VERSION");
+            for (Pid p : members) {
+                runtime.info(p).ifPresent(i -> table.row(i.pid().id(), i.name(), i.behaviour(), i.version()));
+            }
+            out.print(table);
+            return;
+        }
+        Table table = new Table("GROUP", "COUNT>", "MEMBERS");
+        for (String g : runtime.groups()) {
+            List<Pid> members = runtime.members(g);
+            String shown = members.stream().limit(10).map(p -> String.valueOf(p.id())).collect(Collectors.joining(" "))
+                    + (members.size() > 10 ? " ..." : "");
+            table.row(g, members.size(), shown);
+        }
+        out.print(table);
+    }
+
     private void send(Invocation in) {
         Pid pid = target(in.argument(0));
         runtime.send(pid, in.argument(1).value());
@@ -119,11 +161,8 @@ public final class ShellCommands {
 
     private void ps(Invocation in, PrintStream out) {
         String behaviour = in.size() > 0 ? in.argument(0).text() : null;
-        if (behaviour != null && runtime.behaviours().stream().noneMatch(b -> b.name().equals(behaviour))) {
-            throw new IllegalArgumentException("no behaviour '" + behaviour + "' is known: "
-                    + known() + "; proc:ps without an argument lists every process");
-        }
-        if (in.has(ShellOption.ALL)) {
+        if (in.flag(ShellOption.ALL)) {
+            // The behaviour may run on other nodes only, so it is not checked against this one's.
             Cluster c = cluster("proc:ps --all");
             Table all = new Table("NODE", "ID>", "NAME", "BEHAVIOUR", "VERSION", "STATUS", "MAILBOX>", "HANDLED>");
             for (ProcessInfo p : c.processes()) {
@@ -135,6 +174,10 @@ public final class ShellCommands {
             out.print(all);
             return;
         }
+        if (behaviour != null && runtime.behaviours().stream().noneMatch(b -> b.name().equals(behaviour))) {
+            throw new IllegalArgumentException("no behaviour '" + behaviour + "' is known: "
+                    + known() + "; proc:ps without an argument lists every process");
+        }
         Table table = new Table("ID>", "NAME", "BEHAVIOUR", "VERSION", "STATUS", "MAILBOX>", "HANDLED>");
         for (ProcessInfo p : runtime.processes()) {
             if (behaviour == null || behaviour.equals(p.behaviour())) {
@@ -142,6 +185,93 @@ public final class ShellCommands {
             }
         }
         out.print(table);
+        // Each behaviour's versions with their processes: what a rolling upgrade or a canary has
+        // moved so far, and versions registered twice.
+        Table versions = new Table("BEHAVIOUR", "VERSION", "PROCESSES>", "BUNDLE", "NOTE");
+        for (BehaviourInfo b : runtime.behaviours()) {
+            if (behaviour != null && !behaviour.equals(b.name())) {
+                continue;
+            }
+            for (BehaviourInfo.VersionInfo v : b.details()) {
+                String note = v.serving() ? "serves new processes" : v.bundle() == null ? "no version to run: waiting" : "";
+                if (v.duplicate()) {
+                    note = (note.isEmpty() ? "" : note + "; ") + "registered twice";
+                }
+                versions.row(b.name(), v.version(), v.processes(), v.bundle() == null ? "-" : v.bundle(), note);
+            }
+        }
+        out.println();
+        out.print(versions);
+    }
+
+    private void upgrade(Invocation in, PrintStream out) {
+        boolean rolling = in.flag(ShellOption.ROLLING);
+        Argument canary = in.option(ShellOption.CANARY);
+        if (rolling && canary != null) {
+            throw new IllegalArgumentException("--rolling and --canary exclude each other: a canary is a rolling upgrade that"
+                    + " stops after its selection; usage: " + CommandSyntax.UPGRADE.usage());
+        }
+        UpgradeOptions options = canary != null ? UpgradeOptions.canary(canary.text())
+                : rolling ? UpgradeOptions.rolling() : UpgradeOptions.atomic();
+        if (in.flag(ShellOption.KEEP_OLD)) {
+            if (options.mode() == UpgradeMode.ATOMIC) {
+                throw new IllegalArgumentException("--keep-old goes with --rolling or --canary (an atomic upgrade replaces"
+                        + " the bundle); usage: " + CommandSyntax.UPGRADE.usage());
+            }
+            options = options.keepingOld();
+        }
+        String behaviour = in.argument(0).text();
+        String jar = in.argument(1).text();
+        if (in.flag(ShellOption.CLUSTER)) {
+            if (options.mode() == UpgradeMode.CANARY) {
+                throw new IllegalArgumentException("--cluster and --canary exclude each other: a cluster upgrade runs each node"
+                        + " atomic or rolling; try a canary with proc:upgrade --canary on one node");
+            }
+            clusterUpgrade(behaviour, jar, options, out);
+            return;
+        }
+        UpgradeOptions chosen = options;
+        printReport(options.mode() == UpgradeMode.ATOMIC ? runtime.upgrade(behaviour, jar, chosen)
+                : withProgress(behaviour, () -> runtime.upgrade(behaviour, jar, chosen), out), out);
+    }
+
+    /**
+     * Runs a rolling step (an upgrade, a promotion, an abort) on another thread and prints its
+     * progress on this one (Gogo ties {@code out} to the session's thread) every second while it
+     * moves processes: {@code moved N of M}.
+     */
+    private UpgradeReport withProgress(String behaviour, Supplier<UpgradeReport> step, PrintStream out) {
+        CompletableFuture<UpgradeReport> done = CompletableFuture.supplyAsync(step, r -> {
+            Thread t = new Thread(r, "proc-upgrade");
+            t.setDaemon(true);
+            t.start();
+        });
+        String last = null;
+        for (;;) {
+            try {
+                return done.get(PROGRESS_EVERY_MS, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stillMoving) {
+                String now = runtime.inProgress(behaviour).map(ShellCommands::progress).orElse(null);
+                if (now != null && !now.equals(last)) {
+                    out.println(now);
+                    last = now;
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new ProcessException("the upgrade of " + behaviour + " failed: " + e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProcessException("interrupted; the upgrade of " + behaviour + " goes on (see proc:history)");
+            }
+        }
+    }
+
+    private static String progress(UpgradeReport r) {
+        int settled = r.migrated() + r.held().size() + r.failed();
+        return "moved " + settled + " of " + r.processes() + " (" + r.behaviour() + " " + r.fromVersion() + " -> "
+                + r.toVersion() + ", " + r.mode().name().toLowerCase() + ")";
     }
 
     private void info(Invocation in, PrintStream out) {
@@ -188,14 +318,7 @@ public final class ShellCommands {
         }
     }
 
-    private void upgrade(Invocation in, PrintStream out) {
-        UpgradeOptions options = in.has(ShellOption.ROLLING) ? UpgradeOptions.rolling() : UpgradeOptions.atomic();
-        String behaviour = in.argument(0).text();
-        String jar = in.argument(1).text();
-        if (!in.has(ShellOption.CLUSTER)) {
-            printReport(runtime.upgrade(behaviour, jar, options), out);
-            return;
-        }
+    private void clusterUpgrade(String behaviour, String jar, UpgradeOptions options, PrintStream out) {
         ClusterUpgradeReport r = cluster("proc:upgrade --cluster").upgrade(behaviour, jar, options);
         for (ClusterUpgradeReport.NodeResult n : r.nodes()) {
             out.println(n.node() + ": " + n.outcome().name().toLowerCase().replace('_', ' ')
@@ -223,13 +346,32 @@ public final class ShellCommands {
 
     private void history(PrintStream out) {
         List<UpgradeReport> reports = runtime.upgradeHistory();
-        Table table = new Table("STARTED", "BEHAVIOUR", "FROM", "TO", "MIGRATED>", "HELD>", "FAILED>",
+        Table table = new Table("STARTED", "BEHAVIOUR", "FROM", "TO", "MODE", "OUTCOME", "MIGRATED>", "HELD>", "FAILED>",
                 "TOTAL_MS>", "PAUSE_MS>");
         for (UpgradeReport r : reports) {
-            table.row(TIME.format(r.started()), r.behaviour(), r.fromVersion(), r.toVersion(), r.migrated(),
+            table.row(TIME.format(r.started()), r.behaviour(), r.fromVersion(), r.isReload() ? "reloaded" : r.toVersion(),
+                    r.mode().name().toLowerCase(), r.outcome().name().toLowerCase().replace('_', ' '), r.migrated(),
                     r.held().size(), r.failed(), ms(r.total()), ms(r.longestPause()));
         }
         out.print(table);
+        // What the default migrations did, and why canaries were aborted: one line per upgrade that says more.
+        for (int i = 0; i < reports.size(); i++) {
+            UpgradeReport r = reports.get(i);
+            List<String> notes = new java.util.ArrayList<>();
+            if (!r.droppedFields().isEmpty()) {
+                notes.add("dropped " + fields(r.droppedFields()));
+            }
+            if (!r.defaultedFields().isEmpty()) {
+                notes.add("defaulted " + fields(r.defaultedFields()));
+            }
+            if (r.note() != null) {
+                notes.add(r.note());
+            }
+            if (!notes.isEmpty()) {
+                out.println("  " + (i + 1) + ". " + r.behaviour() + " " + r.fromVersion() + " -> " + r.toVersion() + ": "
+                        + String.join("; ", notes));
+            }
+        }
     }
 
     private static void printReport(UpgradeReport report, PrintStream out) {
@@ -291,6 +433,11 @@ public final class ShellCommands {
             // reported below
         }
         throw new IllegalArgumentException("--timeout takes a positive number of milliseconds, got '" + text + "'");
+    }
+
+    private static String fields(java.util.Map<String, Integer> f) {
+        return new java.util.TreeMap<>(f).entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
+                .collect(Collectors.joining(", "));
     }
 
     private static String ms(Duration d) {

@@ -9,11 +9,13 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 import dev.molt.api.ProcessRuntime;
+import dev.molt.api.Supervisors;
 import dev.molt.api.cluster.Cluster;
 import dev.molt.shell.core.CommandHelp;
 import dev.molt.shell.core.CommandSyntax;
 import dev.molt.shell.core.Invocation;
 import dev.molt.shell.core.ShellCommands;
+import dev.molt.shell.core.ShellOption;
 import dev.molt.shell.core.TypedArguments;
 
 /**
@@ -39,19 +41,32 @@ import dev.molt.shell.core.TypedArguments;
         "osgi.command.function=info",
         "osgi.command.function=kill",
         "osgi.command.function=upgrade",
+        "osgi.command.function=promote",
+        "osgi.command.function=abort",
         "osgi.command.function=history",
         "osgi.command.function=rollback",
-        "osgi.command.function=nodes"})
+        "osgi.command.function=nodes",
+        "osgi.command.function=tree",
+        "osgi.command.function=sup",
+        "osgi.command.function=groups"})
 public final class GogoCommands {
 
-    private final ShellCommands commands;
-    /** The cluster, while this node is in one; volatile: DS sets it on its thread, commands read it on theirs. */
+    private final ProcessRuntime runtime;
+
+    // Both optional and dynamic, read once per command. Volatile: DS sets them on its thread and a
+    // command reads them on the session's; the write happens-before a later command's read.
+
+    /** The supervision bundle's service, if it runs (proc:tree and proc:sup say so when it does not). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Supervisors supervisors;
+
+    /** The cluster, while this node is in one (proc:nodes and the cluster options say so when it is not). */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Cluster cluster;
 
     @Activate
     public GogoCommands(@Reference ProcessRuntime runtime) {
-        this.commands = new ShellCommands(runtime, () -> cluster);
+        this.runtime = runtime;
     }
 
     @Descriptor(CommandHelp.SPAWN)
@@ -89,9 +104,20 @@ public final class GogoCommands {
     }
 
     @Descriptor(CommandHelp.UPGRADE)
-    public void upgrade(@Descriptor("[--rolling] [--cluster] <bundle-id|behaviour> <jar-url>: one process at a time;"
-            + " every node of the cluster, node by node") Object... args) {
+    public void upgrade(@Descriptor("[--rolling | --canary SELECTION] [--keep-old] [--cluster] <bundle-id|behaviour> <jar-url>: "
+            + "--rolling: " + ShellOption.ROLLING_HELP + "; --canary: " + ShellOption.CANARY_HELP + "; --keep-old: "
+            + ShellOption.KEEP_OLD_HELP + "; --cluster: " + ShellOption.CLUSTER_HELP) Object... args) {
         run(CommandSyntax.UPGRADE, args);
+    }
+
+    @Descriptor(CommandHelp.PROMOTE)
+    public void promote(@Descriptor("<behaviour>") Object... args) {
+        run(CommandSyntax.PROMOTE, args);
+    }
+
+    @Descriptor(CommandHelp.ABORT)
+    public void abort(@Descriptor("<behaviour>") Object... args) {
+        run(CommandSyntax.ABORT, args);
     }
 
     @Descriptor(CommandHelp.HISTORY)
@@ -109,8 +135,25 @@ public final class GogoCommands {
         run(CommandSyntax.ROLLBACK, args);
     }
 
+    @Descriptor(CommandHelp.TREE)
+    public void tree(Object... args) {
+        run(CommandSyntax.TREE, args);
+    }
+
+    @Descriptor(CommandHelp.SUP)
+    public void sup(@Descriptor("<which-children|start-child|restart-child|terminate-child|delete-child> <supervisor>"
+            + " [child|arg] [behaviour [arg]]: a supervisor's pid or name; a child's id (or a dynamic child's pid)")
+            Object... args) {
+        run(CommandSyntax.SUP, args);
+    }
+
+    @Descriptor(CommandHelp.GROUPS)
+    public void groups(@Descriptor("[group]: only this group's members") Object... args) {
+        run(CommandSyntax.GROUPS, args);
+    }
+
     private void run(CommandSyntax syntax, Object[] args) {
-        commands.run(() -> Invocation.parse(syntax, TypedArguments.read(syntax, typedLine(), args)),
+        new ShellCommands(runtime, supervisors, cluster).run(() -> Invocation.parse(syntax, TypedArguments.read(syntax, typedLine(), args)),
                 System.out, System.err);
     }
 
