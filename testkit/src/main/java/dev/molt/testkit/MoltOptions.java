@@ -59,6 +59,15 @@ public final class MoltOptions {
     }
 
     /**
+     * The built-in supervisor, the {@code Supervisors} service and the application extender (the
+     * {@code dev.molt:supervision} bundle, a test dependency), for a suite of supervised processes
+     * or of an application bundle.
+     */
+    public static Option supervision() {
+        return fromClasspath("dev.molt.supervision");
+    }
+
+    /**
      * What {@link TestBundles} needs inside the container: bndlib and its dependencies. bndlib's
      * import of org.slf4j [1.7,2) is met by the Pax Logging API bundle that the native container
      * installs (it exports org.slf4j 1.7.36), which also keeps bnd's own logging quiet.

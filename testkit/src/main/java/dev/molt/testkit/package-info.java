@@ -6,7 +6,7 @@
  * {@link dev.molt.testkit.TestBundles} builds bundles from test classes with bnd.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package dev.molt.testkit;
 
 import org.osgi.annotation.bundle.Export;

@@ -43,9 +43,12 @@ public final class MoltSupport {
     }
 
     static RuntimeSettings settings() {
-        return RuntimeSettings.defaults()
+        RuntimeSettings s = RuntimeSettings.defaults()
                 .withWorkers(PekkoSupport.THREADS)
                 .withThroughput(PekkoSupport.THROUGHPUT);
+        // -Dbench.rollingBatch=N tries another rolling window (the page quotes the settings used)
+        Integer batch = Integer.getInteger("bench.rollingBatch");
+        return batch == null ? s : s.withRollingBatch(batch);
     }
 
     /** The settings as the report quotes them. */

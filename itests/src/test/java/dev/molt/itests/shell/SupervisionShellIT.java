@@ -36,7 +36,7 @@ public class SupervisionShellIT extends ShellTestSupport {
 
     @Configuration
     public Option[] config() {
-        return options(shellBundles(false), MoltOptions.fromClasspath("dev.molt.supervision"), MoltOptions.bundleBuilder());
+        return options(shellBundles(false), MoltOptions.supervision(), MoltOptions.bundleBuilder());
     }
 
     private static final String SUP_USAGE = "proc:sup <which-children|start-child|restart-child|terminate-child|delete-child>"

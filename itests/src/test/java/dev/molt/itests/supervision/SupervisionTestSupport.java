@@ -38,7 +38,7 @@ public abstract class SupervisionTestSupport extends MoltTestSupport {
     protected Pid journal;
 
     public static Option supervisionBundles() {
-        return composite(runtimeBundles(false), MoltOptions.fromClasspath("dev.molt.supervision"), MoltOptions.bundleBuilder());
+        return composite(runtimeBundles(false), MoltOptions.supervision(), MoltOptions.bundleBuilder());
     }
 
     @Before
