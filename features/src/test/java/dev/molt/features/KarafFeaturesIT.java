@@ -290,6 +290,35 @@ public class KarafFeaturesIT {
         return ((CompletionStage<?>) api.getMethod("watch", pidType).invoke(runtime, pid)).toCompletableFuture();
     }
 
+    /**
+     * The cluster feature in Karaf: its embedded JGroups stack loads and connects inside Karaf's
+     * framework (a node alone is a view of one), and the cluster commands work there.
+     */
+    @Test
+    public void theClusterFeatureJoinsAClusterInsideKaraf() throws Exception {
+        examplesInstalled();
+        exec("feature:install molt-cluster");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        try {
+            // One session: config:edit keeps its edit in the session until config:update.
+            exec("config:edit dev.molt.cluster; config:property-set node k1; config:property-set port " + port
+                    + "; config:property-set peers 127.0.0.1:" + port + "; config:property-set secret karaf-test-secret"
+                    + "; config:property-set joinAttempts 1; config:update");
+            String nodes = until("proc:nodes", out -> out.matches("(?s).*\\bk1 +[0-9a-f]+ +coordinator, this node\\b.*"));
+            assertTrue(nodes, nodes.startsWith("NODE"));
+            String pid = until("proc:spawn counter --node k1 --name onk1", out -> out.strip().matches("\\d+"));
+            String all = exec("proc:ps --all");
+            assertTrue(all, all.matches("(?s).*\\bk1 +" + pid + " +onk1 +counter\\b.*"));
+            exec("proc:kill onk1");
+        } finally {
+            exec("config:delete dev.molt.cluster");
+            exec("feature:uninstall molt-cluster");
+        }
+    }
+
     /** Runs one command in a new Karaf shell session and returns what it printed. */
     private String exec(String command) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

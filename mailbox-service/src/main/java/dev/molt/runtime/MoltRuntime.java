@@ -25,6 +25,7 @@ import dev.molt.api.UnknownBehaviourException;
 import dev.molt.api.UpgradeMode;
 import dev.molt.api.UpgradeOptions;
 import dev.molt.api.UpgradeReport;
+import dev.molt.api.cluster.RemoteRouter;
 import dev.molt.runtime.code.BehaviourLine;
 import dev.molt.runtime.code.BehaviourVersion;
 import dev.molt.runtime.code.CodeRegistry;
@@ -34,6 +35,7 @@ import dev.molt.runtime.observe.Insight;
 import dev.molt.runtime.observe.ObserveSettings;
 import dev.molt.runtime.observe.Observations;
 import dev.molt.runtime.process.Kernel;
+import dev.molt.runtime.process.LocalNodeSeam;
 import dev.molt.runtime.process.Messaging;
 import dev.molt.runtime.process.Proc;
 import dev.molt.runtime.process.ProcessTable;
@@ -75,6 +77,7 @@ public class MoltRuntime implements ProcessRuntime {
     private final Observations observations;
     private final Insight insight;
     private final ProcessGroups groups;
+    private final LocalNodeSeam localNode;
     private volatile CodeHost host;
     private volatile boolean shutdown;
 
@@ -104,6 +107,27 @@ public class MoltRuntime implements ProcessRuntime {
             observations.exited(p, version, reason);
             groups.exited(p.pid());
         });
+        this.localNode = new LocalNodeSeam(kernel);
+    }
+
+    // ---- a cluster ---------------------------------------------------------------------
+
+    /** A cluster bundle's router: remote pids go there from now on (local ones never do). */
+    public void attachRouter(RemoteRouter router) {
+        RemoteRouter before = kernel.router();
+        kernel.router(router);
+        if (before != null && before != router) {
+            before.detach(localNode);
+        }
+        router.attach(localNode);
+    }
+
+    /** The router goes (if it is still the one in use): remote pids are unreachable until another comes. */
+    public void detachRouter(RemoteRouter router) {
+        if (kernel.router() == router) {
+            kernel.router(null);
+            router.detach(localNode);
+        }
     }
 
     /** Metrics and details of this runtime (the {@code RuntimeInsight} service). */
@@ -255,10 +279,20 @@ public class MoltRuntime implements ProcessRuntime {
             } catch (IllegalArgumentException e) {
                 throw new NoSuchProcessException(e.getMessage());
             }
+            if (!pid.isLocal()) {
+                RemoteRouter r = kernel.router();
+                if (r == null) {
+                    throw new NoSuchProcessException(t + " names a process on node " + pid.node() + ", but this runtime is"
+                            + " in no cluster; install the cluster bundle and configure it (PID dev.molt.cluster)");
+                }
+                return r.complete(pid);
+            }
             return kernel.table().existing(pid).pid();
         }
-        return whereis(t).orElseThrow(() -> new NoSuchProcessException("no live process is named '" + t
-                + "'; list live processes with proc:ps"));
+        RemoteRouter r = kernel.router();
+        return whereis(t).or(() -> r == null ? Optional.empty() : r.whereisGlobal(t))
+                .orElseThrow(() -> new NoSuchProcessException("no live process is named '" + t
+                        + "'; list live processes with proc:ps" + (r == null ? "" : " (and proc:ps --all)")));
     }
 
     @Override

@@ -157,4 +157,25 @@ public class GroupsAndSpawnLinkTest {
         assertTrue(rt.whereis("x").isEmpty());
         assertEquals(ExitReason.Kind.NOPROC, rt.watch(gone).toCompletableFuture().get().kind());
     }
+
+    /**
+     * Groups and spawn links hold this node's processes: a pid of another node that has the number of
+     * a local process is neither taken for it nor let in, and the local one is untouched.
+     */
+    @Test
+    public void aPidOfAnotherNodeIsNeverTakenForTheLocalProcessWithItsNumber() throws Exception {
+        Pid local = rt.spawn("echo", null);
+        rt.join("g", local);
+        Pid remote = new Pid(local.id(), "n2", 7);
+        NoSuchProcessException e = assertThrows(NoSuchProcessException.class, () -> rt.join("g", remote));
+        assertTrue(e.getMessage(), e.getMessage().contains(remote.text() + " is on node n2"));
+        assertFalse(rt.leave("g", remote));
+        assertThrows(NoSuchProcessException.class, () -> rt.monitorGroup("g", remote));
+        int before = rt.processes().size();
+        assertThrows(NoSuchProcessException.class, () -> rt.spawnLinked(remote, "echo", "y", null));
+        assertEquals(before, rt.processes().size());
+        assertTrue(rt.whereis("y").isEmpty());
+        assertEquals(List.of(local), rt.members("g"));
+        assertEquals(List.of(), seen(local));
+    }
 }

@@ -25,7 +25,13 @@ public record ExitReason(Kind kind, String detail) {
         /** A linked process ended abnormally and this one did not trap exits. */
         LINKED,
         /** The process did not exist when it was monitored or called. */
-        NOPROC
+        NOPROC,
+        /**
+         * The process is on another node, and that node left this node's view of the cluster (it
+         * crashed, was stopped, or a partition cut it off): whether the process still runs there is
+         * not known, as with Erlang's {@code noconnection}.
+         */
+        NOCONNECTION
     }
 
     public static final ExitReason NORMAL = new ExitReason(Kind.NORMAL, "");
@@ -37,6 +43,11 @@ public record ExitReason(Kind kind, String detail) {
             throw new IllegalArgumentException("an exit reason needs a kind");
         }
         detail = detail == null ? "" : detail;
+    }
+
+    /** The reason a watcher of a process on {@code node} is told when that node leaves the view. */
+    public static ExitReason noconnection(String node) {
+        return new ExitReason(Kind.NOCONNECTION, "node " + node + " left the cluster");
     }
 
     /** A kill with a reason an operator gave. */

@@ -127,7 +127,7 @@ public final class Supervisor implements Behaviour<Tree> {
         if (c == null) {
             if (!t.stopping.remove(s.from()) && s.reason().isAbnormal()) {
                 // Not a child and not one we stopped: a link of our own (the parent, say) ended.
-                ctx.stop(new ExitReason(ExitReason.Kind.LINKED, "linked process " + s.from().id() + " ended: "
+                ctx.stop(new ExitReason(ExitReason.Kind.LINKED, "linked process " + s.from().text() + " ended: "
                         + s.reason().summary()));
             }
             return;

@@ -222,7 +222,7 @@ public class Issue10ShellValuesIT extends ShellTestSupport {
 
     @Test
     public void optionMistakesAreNamed() throws Exception {
-        assertOneError("proc:spawn counter --name", "--name needs a value: proc:spawn <behaviour> [--name NAME] [arg]");
+        assertOneError("proc:spawn counter --name", "--name needs a value: proc:spawn <behaviour> [--name NAME] [--node NODE] [arg]");
         assertOneError("proc:spawn counter --name \"\"", "'' is not a valid process name");
         assertOneError("proc:spawn counter --nmae x", "unknown option --nmae", "the options of proc:spawn are --name NAME");
         assertOneError("proc:call c1 get --timout 5", "unknown option --timout", "--timeout MS");
@@ -254,6 +254,6 @@ public class Issue10ShellValuesIT extends ShellTestSupport {
             help = session.execute("help proc:spawn");
         }
         assertTrue(String.valueOf(help), String.valueOf(help).contains("start a process of a behaviour and print its pid"));
-        assertTrue(String.valueOf(help), String.valueOf(help).contains("<behaviour> [--name NAME] [arg]"));
+        assertTrue(String.valueOf(help), String.valueOf(help).contains("<behaviour> [--name NAME] [--node NODE] [arg]"));
     }
 }

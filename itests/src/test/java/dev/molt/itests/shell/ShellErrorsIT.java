@@ -77,7 +77,7 @@ public class ShellErrorsIT extends ShellTestSupport {
 
     @Test
     public void missingOrExtraArguments() throws Exception {
-        assertError("proc:spawn", "missing argument: proc:spawn <behaviour> [--name NAME] [arg]");
+        assertError("proc:spawn", "missing argument: proc:spawn <behaviour> [--name NAME] [--node NODE] [arg]");
         assertError("proc:spawn --name x", "missing argument");
         assertError("proc:spawn counter 1 2", "too many arguments", "quote a value with blanks: 'a b'");
         assertError("proc:send c1", "missing argument: proc:send <pid|name> <message>");
@@ -85,7 +85,7 @@ public class ShellErrorsIT extends ShellTestSupport {
         assertError("proc:call c1", "missing argument: proc:call <pid|name> <message> [--timeout MS]");
         assertError("proc:info", "missing argument: proc:info <pid|name>");
         assertError("proc:kill", "missing argument: proc:kill <pid|name> [reason]");
-        assertError("proc:upgrade counter", "missing argument: proc:upgrade [--rolling | --canary SELECTION] [--keep-old] <bundle-id|behaviour> <jar-url>");
+        assertError("proc:upgrade counter", "missing argument: proc:upgrade [--rolling | --canary SELECTION] [--keep-old] [--cluster] <bundle-id|behaviour> <jar-url>");
         assertError("proc:rollback", "missing argument: proc:rollback <behaviour>");
         assertError("proc:ps counter more", "too many arguments");
         assertError("proc:history now", "too many arguments");

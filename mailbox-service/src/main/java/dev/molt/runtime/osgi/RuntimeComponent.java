@@ -18,12 +18,17 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.util.tracker.ServiceTracker;
 
 import dev.molt.api.Behaviour;
 import dev.molt.api.ProcessRuntime;
 import dev.molt.api.UpgradeMode;
 import dev.molt.api.admin.RuntimeInsight;
+import dev.molt.api.cluster.RemoteRouter;
 import dev.molt.runtime.MoltRuntime;
 import dev.molt.runtime.RuntimeSettings;
 import dev.molt.runtime.code.BehaviourVersion;
@@ -127,6 +132,17 @@ public final class RuntimeComponent {
         this.insight = context.registerService(RuntimeInsight.class, runtime.insight(), serviceProperties(properties, deployUpgrade));
         this.tracker = new ServiceTracker<>(context, behaviourClass(), new BehaviourTracker(context, runtime, copies));
         tracker.open();
+    }
+
+    /** A cluster bundle's router (none outside a cluster): the runtime hands it the pids that are not local. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindRouter(RemoteRouter router) {
+        runtime.attachRouter(router);
+    }
+
+    void unbindRouter(RemoteRouter router) {
+        runtime.detachRouter(router);
     }
 
     @Modified

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.molt.api.ExitReason;
 import dev.molt.api.Pid;
 import dev.molt.api.ProcessRuntime;
+import dev.molt.api.cluster.RemoteRouter;
 import dev.molt.runtime.RuntimeSettings;
 import dev.molt.runtime.code.BehaviourVersion;
 import dev.molt.runtime.dispatch.Dispatcher;
@@ -69,6 +70,11 @@ public final class Kernel {
      */
     private volatile int timingMask = -1;
     private volatile Timings timings = Timings.NONE;
+    /**
+     * The cluster's router, or null outside a cluster. Volatile: set by the framework's thread when a
+     * cluster bundle comes or goes, read by whoever sends to a remote pid (never on a local send).
+     */
+    private volatile RemoteRouter router;
 
     public Kernel(RuntimeSettings settings) {
         this.settings = settings;
@@ -122,6 +128,15 @@ public final class Kernel {
     boolean timesThisSend() {
         int m = timingMask;
         return m >= 0 && (ThreadLocalRandom.current().nextInt() & m) == 0;
+    }
+
+    /** The router for remote pids, or null. */
+    public RemoteRouter router() {
+        return router;
+    }
+
+    public void router(RemoteRouter r) {
+        this.router = r;
     }
 
     public ProcessTable table() {

@@ -57,10 +57,8 @@ public final class Messaging {
         checkMessage(message);
         Proc p = kernel.table().get(to);
         if (p == null) {
-            if (!kernel.table().everExisted(to)) {
-                throw new NoSuchProcessException("process " + to.id() + " never existed; list live processes with proc:ps");
-            }
-            return; // a dead process: dropped, as in Erlang
+            notHere(to, message);
+            return;
         }
         if (kernel.timesThisSend()) {
             p.enqueueTimed(message); // one in latencySampling: its wait in the mailbox is measured
@@ -69,7 +67,20 @@ public final class Messaging {
         }
     }
 
+    /** A send whose pid is not a live local process: another node's, a dead one's, or none. Kept out of send, which stays small. */
+    private void notHere(Pid to, Object message) {
+        if (!to.isLocal()) {
+            Remote.send(kernel, to, message);
+        } else if (!kernel.table().everExisted(to)) {
+            throw new NoSuchProcessException("process " + to.id() + " never existed; list live processes with proc:ps");
+        } // else a dead process: dropped, as in Erlang
+    }
+
     public Object call(Pid to, Object message, Duration timeout) {
+        if (!to.isLocal()) {
+            checkMessage(message);
+            return Remote.call(kernel, to, message, timeout);
+        }
         Call c = startCall(to, message);
         try {
             try {
@@ -133,6 +144,12 @@ public final class Messaging {
     }
 
     public CompletionStage<Object> callAsync(Pid to, Object message, Duration timeout) {
+        if (!to.isLocal()) {
+            if (message == null) {
+                return CompletableFuture.failedFuture(new ProcessException("a message cannot be null; send a value"));
+            }
+            return Remote.callAsync(kernel, to, message, timeout);
+        }
         Call c;
         try {
             c = startCall(to, message);
@@ -183,12 +200,17 @@ public final class Messaging {
             Proc p = kernel.table().get(to);
             if (p != null) {
                 p.enqueue(message);
+            } else if (!to.isLocal() && kernel.router() != null) {
+                kernel.router().send(to, message); // checked when it fires: a timer has no caller to tell
             }
         }, delay.toNanos(), TimeUnit.NANOSECONDS);
         return () -> f.cancel(false);
     }
 
     public CompletionStage<ExitReason> watch(Pid pid) {
+        if (!pid.isLocal()) {
+            return Remote.watch(kernel, pid);
+        }
         CompletableFuture<ExitReason> f = new CompletableFuture<>();
         Proc p = kernel.table().get(pid);
         if (p == null || !Watchers.add(p, f)) {
@@ -200,11 +222,17 @@ public final class Messaging {
 
     /** Asks {@code pid} to stop after its current message (terminate runs); false if it was not alive. */
     public boolean stop(Pid pid, ExitReason reason) {
+        if (!pid.isLocal()) {
+            return Remote.exit(kernel, pid, reason, false);
+        }
         return signal(pid, new SystemMessage.Stop(reason));
     }
 
     /** Ends {@code pid} before its next message (terminate does not run); false if it was not alive. */
     public boolean kill(Pid pid, ExitReason reason) {
+        if (!pid.isLocal()) {
+            return Remote.exit(kernel, pid, reason, true);
+        }
         return signal(pid, new SystemMessage.Kill(reason));
     }
 

@@ -81,7 +81,13 @@ public final class ProcessTable {
     }
 
     public static NoSuchProcessException notAlive(Pid pid) {
-        return new NoSuchProcessException("process " + pid.id() + " is not alive; list live processes with proc:ps");
+        if (pid != null && !pid.isLocal()) {
+            // What asks for a live process of this table (a group, a spawn's link, a state) takes this node's only.
+            return new NoSuchProcessException("process " + pid.text() + " is on node " + pid.node() + ", not this one: do this"
+                    + " on " + pid.node());
+        }
+        return new NoSuchProcessException("process " + (pid == null ? "none" : pid.id())
+                + " is not alive; list live processes with proc:ps");
     }
 
     public Collection<Proc> all() {

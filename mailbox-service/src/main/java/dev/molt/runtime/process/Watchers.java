@@ -115,6 +115,8 @@ final class Watchers {
                     @SuppressWarnings("unchecked")
                     CompletableFuture<ExitReason> fr = (CompletableFuture<ExitReason>) f;
                     fr.complete(reason);
+                } else {
+                    Remote.ended(w); // a remote monitor or link: its watch goes
                 }
             } catch (RuntimeException e) { // a dispatcher shut down meanwhile: the others are still told
                 LOG.log(System.Logger.Level.DEBUG, "could not tell " + w + " that " + p + " ended: " + e);
@@ -126,6 +128,10 @@ final class Watchers {
 
     static MonitorRef monitor(Proc p, Pid target) {
         MonitorRef ref = new MonitorRef(p.kernel().nextRef(), target);
+        if (!target.isLocal()) {
+            Remote.monitor(p, ref);
+            return ref;
+        }
         Proc t = p.kernel().table().get(target);
         if (t == null || !add(t, new MonitorWatch(ref, p))) {
             p.enqueue(new Down(ref, target, ExitReason.NOPROC));
@@ -134,6 +140,10 @@ final class Watchers {
     }
 
     static void demonitor(Proc p, MonitorRef ref) {
+        if (!ref.target().isLocal()) {
+            Remote.demonitor(p, ref);
+            return;
+        }
         Proc t = p.kernel().table().get(ref.target());
         if (t != null) {
             remove(t, w -> w instanceof MonitorWatch mw && mw.ref().equals(ref));
@@ -141,6 +151,10 @@ final class Watchers {
     }
 
     static void link(Proc p, Pid other) {
+        if (!other.isLocal()) {
+            Remote.link(p, other);
+            return;
+        }
         Proc o = p.kernel().table().get(other);
         if (o == null || o == p || !add(o, p)) {
             throw ProcessTable.notAlive(other);
@@ -149,6 +163,10 @@ final class Watchers {
     }
 
     static void unlink(Proc p, Pid other) {
+        if (!other.isLocal()) {
+            Remote.unlink(p, other);
+            return;
+        }
         Proc o = p.kernel().table().get(other);
         remove(p, w -> w == o);
         if (o != null) {
@@ -158,12 +176,13 @@ final class Watchers {
 
     /** Owner of {@code p}: a linked process ended (Erlang's exit signal). */
     static void linkedExited(Proc p, Pid from, ExitReason reason) {
-        boolean linked = remove(p, w -> w instanceof Proc q && q.pid().equals(from));
+        boolean linked = from.isLocal() ? remove(p, w -> w instanceof Proc q && q.pid().equals(from))
+                : remove(p, w -> w instanceof Remote.RemoteLink l && l.remote().equals(from));
         Watchers ws = p.watchersIfAny();
         if (ws != null && ws.trapExits) {
             p.enqueue(new dev.molt.api.ExitSignal(from, reason));
         } else if (linked && reason.isAbnormal()) {
-            p.exit(new ExitReason(ExitReason.Kind.LINKED, "linked process " + from.id() + " ended: " + reason.summary()),
+            p.exit(new ExitReason(ExitReason.Kind.LINKED, "linked process " + from.text() + " ended: " + reason.summary()),
                     Proc.Ending.STOP);
         }
     }

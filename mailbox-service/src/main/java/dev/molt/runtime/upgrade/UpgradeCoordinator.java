@@ -484,8 +484,9 @@ public final class UpgradeCoordinator {
         // An abort someone asked for is news (INFO); one the canary's crashes caused needs attention.
         LOG.log(c.crashes.isEmpty() ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "canary of " + line.name()
                 + " " + c.to.version() + " " + why + crashes + "; its processes moved back to " + c.from.version());
-        // Retired while still pinned: unpinned first, the canary's version would serve for a moment
-        // (spawns would get it, and rollback would take it for the version that ran before).
+        // The new version goes while the pin still holds: unpinned first, the line would serve it
+        // until it was gone, and a process spawned meanwhile (a supervisor restarting the canary
+        // child whose crash caused this abort) would start on the version being removed.
         host.get().retire(c.to);
         synchronized (lu) {
             lu.canary = null;

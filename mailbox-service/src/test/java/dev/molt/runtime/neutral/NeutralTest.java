@@ -87,7 +87,10 @@ public class NeutralTest {
         ClassLoader behaviours = new ClassLoader(null) {
         };
         assertSame(pid, toNeutral(pid, behaviours)); // a record of another loader: left alone
-        assertEquals(new Struct(Pid.class.getName(), Map.of("id", 3L)), toNeutral(pid, OURS));
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("id", 3L);
+        fields.put("home", null);
+        assertEquals(new Struct(Pid.class.getName(), fields), toNeutral(pid, OURS));
         assertEquals(List.of(1, "a", true), toNeutral(new ArrayList<>(List.of(1, "a", true)), OURS));
     }
 

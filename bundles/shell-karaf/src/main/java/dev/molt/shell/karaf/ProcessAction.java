@@ -10,6 +10,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 
 import dev.molt.api.ProcessRuntime;
 import dev.molt.api.Supervisors;
+import dev.molt.api.cluster.Cluster;
 import dev.molt.shell.core.Argument;
 import dev.molt.shell.core.CommandSyntax;
 import dev.molt.shell.core.Invocation;
@@ -38,6 +39,10 @@ abstract class ProcessAction implements Action {
     @Reference(optional = true)
     Supervisors supervisors;
 
+    /** The cluster, when this node is in one. */
+    @Reference(optional = true)
+    Cluster cluster;
+
     abstract CommandSyntax syntax();
 
     /** The positional arguments as Karaf read them, in order; null for one not given. */
@@ -50,7 +55,7 @@ abstract class ProcessAction implements Action {
 
     @Override
     public Object execute() {
-        new ShellCommands(runtime, supervisors).run(this::invocation, System.out, System.err);
+        new ShellCommands(runtime, supervisors, cluster).run(this::invocation, System.out, System.err);
         return null;
     }
 

@@ -1,7 +1,6 @@
 package dev.molt.shell.karaf;
 
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +22,9 @@ public final class SpawnAction extends ProcessAction {
     @Option(name = "--name", description = ShellOption.NAME_HELP)
     String name;
 
+    @Option(name = "--node", description = ShellOption.NODE_HELP)
+    String node;
+
     @Argument(index = 0, name = "behaviour", required = true, description = "the behaviour to run")
     @Completion(BehaviourNameCompleter.class)
     String behaviour;
@@ -38,7 +40,10 @@ public final class SpawnAction extends ProcessAction {
 
     @Override
     Map<ShellOption, Object> karafOptions() {
-        return Collections.singletonMap(ShellOption.NAME, name);
+        java.util.Map<ShellOption, Object> options = new java.util.EnumMap<>(ShellOption.class);
+        options.put(ShellOption.NAME, name);
+        options.put(ShellOption.NODE, node);
+        return options;
     }
 
     @Override

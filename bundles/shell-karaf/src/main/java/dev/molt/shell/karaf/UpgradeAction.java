@@ -29,6 +29,9 @@ public final class UpgradeAction extends ProcessAction {
     @Option(name = "--keep-old", description = ShellOption.KEEP_OLD_HELP)
     boolean keepOld;
 
+    @Option(name = "--cluster", description = ShellOption.CLUSTER_HELP)
+    boolean clusterWide;
+
     @Argument(index = 0, name = "behaviour", required = true, description = "the behaviour, or the id of its bundle")
     @Completion(BehaviourNameCompleter.class)
     String behaviour;
@@ -47,6 +50,7 @@ public final class UpgradeAction extends ProcessAction {
         options.put(ShellOption.ROLLING, rolling ? Boolean.TRUE : null);
         options.put(ShellOption.CANARY, canary);
         options.put(ShellOption.KEEP_OLD, keepOld ? Boolean.TRUE : null);
+        options.put(ShellOption.CLUSTER, clusterWide ? Boolean.TRUE : null);
         return options;
     }
 

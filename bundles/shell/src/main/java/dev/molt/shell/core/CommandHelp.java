@@ -14,10 +14,11 @@ public final class CommandHelp {
     public static final String INFO = "show everything known about one process, its state included";
     public static final String KILL = "end a process before its next message (terminate does not run, queued messages are dropped)";
     public static final String UPGRADE = "upgrade a behaviour from a jar (atomic: update its bundle; --rolling or --canary: install"
-            + " beside it), wait for its processes to migrate, print the report";
+            + " beside it; --cluster: on every node, one after the other), wait for its processes to migrate, print the report";
     public static final String PROMOTE = "move the rest of a canary's processes to the new version, print the report";
     public static final String ABORT = "move a canary's processes back to the old version and remove the new one, print the report";
     public static final String HISTORY = "list past upgrades, oldest first";
+    public static final String NODES = "list the nodes of the cluster this node is in, coordinator first";
     public static final String ROLLBACK = "go back to the version a behaviour ran before its newest upgrade, print the report";
 
     public static final String TREE = "draw the supervision trees: pid, child id, name, behaviour, version, restarts";

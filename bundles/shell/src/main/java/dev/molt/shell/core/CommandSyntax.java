@@ -9,14 +9,14 @@ import java.util.stream.Collectors;
  * this, so a mistake reads the same in both.
  */
 public enum CommandSyntax {
-    SPAWN("spawn", "<behaviour> [--name NAME] [arg]", 1, 2, ShellOption.NAME),
+    SPAWN("spawn", "<behaviour> [--name NAME] [--node NODE] [arg]", 1, 2, ShellOption.NAME, ShellOption.NODE),
     SEND("send", "<pid|name> <message>", 2, 2),
     CALL("call", "<pid|name> <message> [--timeout MS]", 2, 2, ShellOption.CALL_TIMEOUT),
-    PS("ps", "[behaviour]", 0, 1),
+    PS("ps", "[--all] [behaviour]", 0, 1, ShellOption.ALL),
     INFO("info", "<pid|name>", 1, 1),
     KILL("kill", "<pid|name> [reason] [--timeout MS]", 1, Integer.MAX_VALUE, ShellOption.KILL_TIMEOUT),
-    UPGRADE("upgrade", "[--rolling | --canary SELECTION] [--keep-old] <bundle-id|behaviour> <jar-url>", 2, 2,
-            ShellOption.ROLLING, ShellOption.CANARY, ShellOption.KEEP_OLD),
+    UPGRADE("upgrade", "[--rolling | --canary SELECTION] [--keep-old] [--cluster] <bundle-id|behaviour> <jar-url>", 2, 2,
+            ShellOption.ROLLING, ShellOption.CANARY, ShellOption.KEEP_OLD, ShellOption.CLUSTER),
     PROMOTE("promote", "<behaviour>", 1, 1),
     ABORT("abort", "<behaviour>", 1, 1),
     HISTORY("history", "", 0, 0),
@@ -24,7 +24,8 @@ public enum CommandSyntax {
     TREE("tree", "", 0, 0),
     SUP("sup", "<which-children|start-child|restart-child|terminate-child|delete-child> <supervisor> [child|arg] [behaviour [arg]]",
             2, 5),
-    GROUPS("groups", "[group]", 0, 1);
+    GROUPS("groups", "[group]", 0, 1),
+    NODES("nodes", "", 0, 0);
 
     /** The Gogo and Karaf scope of the commands. */
     public static final String SCOPE = "proc";
@@ -48,7 +49,7 @@ public enum CommandSyntax {
         return function;
     }
 
-    /** How to call it, such as {@code proc:spawn <behaviour> [--name NAME] [arg]}. */
+    /** How to call it, such as {@code proc:info <pid|name>}. */
     public String usage() {
         return usage;
     }

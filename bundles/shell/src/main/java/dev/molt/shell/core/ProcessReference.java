@@ -36,6 +36,15 @@ final class ProcessReference {
         }
         // A name starts with a letter or '_', so a digit, sign or '<' first means a pid was meant.
         char first = t.charAt(0);
+        if ((first == '<' || Character.isDigit(first)) && t.contains("@")) {
+            try {
+                return runtime.resolve(t); // a pid on another node: the cluster knows its incarnation
+            } catch (NoSuchProcessException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+        }
         if (first == '<' || first == '-' || first == '+' || Character.isDigit(first)) {
             Pid pid = parsePid(t);
             if (runtime.info(pid).isEmpty()) {
@@ -43,8 +52,7 @@ final class ProcessReference {
             }
             return pid;
         }
-        return runtime.whereis(t).orElseThrow(() -> new NoSuchProcessException("no live process is named '" + t
-                + "'; list live processes with proc:ps"));
+        return runtime.whereis(t).orElseGet(() -> runtime.resolve(t)); // then the cluster's global names, if any
     }
 
     private static Pid parsePid(String t) {

@@ -22,6 +22,9 @@ import dev.molt.api.Supervisors;
 import dev.molt.api.UpgradeMode;
 import dev.molt.api.UpgradeOptions;
 import dev.molt.api.UpgradeReport;
+import dev.molt.api.cluster.Cluster;
+import dev.molt.api.cluster.ClusterUpgradeReport;
+import dev.molt.api.cluster.NodeInfo;
 
 /**
  * What the {@code proc:} commands do, whichever console calls them: an operator's view of the
@@ -51,14 +54,25 @@ public final class ShellCommands {
     private final ProcessRuntime runtime;
     /** The supervision bundle's service, or null when that bundle is not running. */
     private final Supervisors supervisors;
+    /** The cluster this node is in, or null outside one. */
+    private final Cluster cluster;
 
     public ShellCommands(ProcessRuntime runtime) {
-        this(runtime, null);
+        this(runtime, null, null);
     }
 
-    public ShellCommands(ProcessRuntime runtime, Supervisors supervisors) {
+    public ShellCommands(ProcessRuntime runtime, Supervisors supervisors, Cluster cluster) {
         this.runtime = runtime;
         this.supervisors = supervisors;
+        this.cluster = cluster;
+    }
+
+    private Cluster cluster(String command) {
+        if (cluster == null) {
+            throw new ProcessException(command + " needs a cluster, and this node is in none: install the cluster bundle"
+                    + " and configure it (PID dev.molt.cluster), see the README's Cluster section");
+        }
+        return cluster;
     }
 
     /**
@@ -79,6 +93,7 @@ public final class ShellCommands {
                 case UPGRADE -> upgrade(in, out);
                 case PROMOTE -> printReport(withProgress(in.argument(0).text(), () -> runtime.promote(in.argument(0).text()), out), out);
                 case ABORT -> printReport(withProgress(in.argument(0).text(), () -> runtime.abort(in.argument(0).text()), out), out);
+                case NODES -> nodes(out);
                 case HISTORY -> history(out);
                 case ROLLBACK -> printReport(runtime.rollback(in.argument(0).text()), out);
                 case TREE -> Supervision.tree(supervisors(), out);
@@ -95,8 +110,10 @@ public final class ShellCommands {
         Object argument = in.size() > 1 ? in.argument(1).value() : null;
         Argument name = in.option(ShellOption.NAME);
         // The naming rule is the runtime's (InvalidNameException); the shell adds none of its own.
-        Pid pid = runtime.spawn(behaviour, name == null ? null : name.text(), argument);
-        out.println(pid.id());
+        Argument node = in.option(ShellOption.NODE);
+        Pid pid = node == null ? runtime.spawn(behaviour, name == null ? null : name.text(), argument)
+                : cluster("proc:spawn --node").spawn(node.text(), behaviour, name == null ? null : name.text(), argument);
+        out.println(pid.text());
     }
 
     private Supervisors supervisors() {
@@ -144,6 +161,19 @@ public final class ShellCommands {
 
     private void ps(Invocation in, PrintStream out) {
         String behaviour = in.size() > 0 ? in.argument(0).text() : null;
+        if (in.flag(ShellOption.ALL)) {
+            // The behaviour may run on other nodes only, so it is not checked against this one's.
+            Cluster c = cluster("proc:ps --all");
+            Table all = new Table("NODE", "ID>", "NAME", "BEHAVIOUR", "VERSION", "STATUS", "MAILBOX>", "HANDLED>");
+            for (ProcessInfo p : c.processes()) {
+                if (behaviour == null || behaviour.equals(p.behaviour())) {
+                    all.row(p.pid().isLocal() ? c.localNode() : p.pid().node(), p.pid().id(), p.name(), p.behaviour(),
+                            p.version(), p.status(), p.mailboxDepth(), p.handled());
+                }
+            }
+            out.print(all);
+            return;
+        }
         if (behaviour != null && runtime.behaviours().stream().noneMatch(b -> b.name().equals(behaviour))) {
             throw new IllegalArgumentException("no behaviour '" + behaviour + "' is known: "
                     + known() + "; proc:ps without an argument lists every process");
@@ -192,6 +222,14 @@ public final class ShellCommands {
         }
         String behaviour = in.argument(0).text();
         String jar = in.argument(1).text();
+        if (in.flag(ShellOption.CLUSTER)) {
+            if (options.mode() == UpgradeMode.CANARY) {
+                throw new IllegalArgumentException("--cluster and --canary exclude each other: a cluster upgrade runs each node"
+                        + " atomic or rolling; try a canary with proc:upgrade --canary on one node");
+            }
+            clusterUpgrade(behaviour, jar, options, out);
+            return;
+        }
         UpgradeOptions chosen = options;
         printReport(options.mode() == UpgradeMode.ATOMIC ? runtime.upgrade(behaviour, jar, chosen)
                 : withProgress(behaviour, () -> runtime.upgrade(behaviour, jar, chosen), out), out);
@@ -238,6 +276,10 @@ public final class ShellCommands {
 
     private void info(Invocation in, PrintStream out) {
         Pid pid = target(in.argument(0));
+        if (!pid.isLocal()) {
+            throw new ProcessException("proc:info shows this node's processes; " + pid.text() + " is on node " + pid.node()
+                    + ": run proc:info " + pid.id() + " there (proc:ps --all lists every node's processes)");
+        }
         ProcessInfo p = runtime.info(pid).orElseThrow(() -> new ProcessException(
                 "process " + pid.id() + " has ended: proc:ps lists the live ones"));
         out.println("pid        " + p.pid().id());
@@ -274,6 +316,32 @@ public final class ShellCommands {
             out.println("killing " + pid.id() + ": " + reason + "; its handler is still running after " + wait
                     + " ms, and the process ends when it returns");
         }
+    }
+
+    private void clusterUpgrade(String behaviour, String jar, UpgradeOptions options, PrintStream out) {
+        ClusterUpgradeReport r = cluster("proc:upgrade --cluster").upgrade(behaviour, jar, options);
+        for (ClusterUpgradeReport.NodeResult n : r.nodes()) {
+            out.println(n.node() + ": " + n.outcome().name().toLowerCase().replace('_', ' ')
+                    + (n.report() == null ? "" : ": " + n.report().summary())
+                    + (n.detail().isEmpty() ? "" : "; " + n.detail()));
+            if (n.report() != null) {
+                for (UpgradeReport.Held h : n.report().held()) {
+                    out.println("  held " + h.pid().text() + (h.name() == null ? "" : " (" + h.name() + ")") + ": " + h.reason());
+                }
+            }
+        }
+        long done = r.nodes().stream().filter(n -> n.outcome() == ClusterUpgradeReport.Outcome.UPGRADED).count();
+        out.println("cluster upgrade of " + behaviour + ": " + (r.complete() ? "complete, " : "stopped, ") + done + " of "
+                + r.nodes().size() + " nodes upgraded");
+    }
+
+    private void nodes(PrintStream out) {
+        Table table = new Table("NODE", "INCARNATION", "ROLE", "ADDRESS");
+        for (NodeInfo n : cluster("proc:nodes").nodes()) {
+            String role = (n.coordinator() ? "coordinator" : "member") + (n.self() ? ", this node" : "");
+            table.row(n.name(), Long.toHexString(n.incarnation()), role, n.address());
+        }
+        out.print(table);
     }
 
     private void history(PrintStream out) {

@@ -9,9 +9,12 @@ public enum ShellOption {
     NAME("--name", "NAME", ShellOption.NAME_HELP),
     CALL_TIMEOUT("--timeout", "MS", ShellOption.CALL_TIMEOUT_HELP),
     KILL_TIMEOUT("--timeout", "MS", ShellOption.KILL_TIMEOUT_HELP),
+    NODE("--node", "NODE", ShellOption.NODE_HELP),
+    ALL("--all", null, ShellOption.ALL_HELP),
     ROLLING("--rolling", null, ShellOption.ROLLING_HELP),
     CANARY("--canary", "SELECTION", ShellOption.CANARY_HELP),
-    KEEP_OLD("--keep-old", null, ShellOption.KEEP_OLD_HELP);
+    KEEP_OLD("--keep-old", null, ShellOption.KEEP_OLD_HELP),
+    CLUSTER("--cluster", null, ShellOption.CLUSTER_HELP);
 
     public static final String NAME_HELP = "register the process under this name";
     public static final String CALL_TIMEOUT_HELP = "how long to wait for the reply, in milliseconds (default 5000)";
@@ -21,6 +24,10 @@ public enum ShellOption {
     public static final String CANARY_HELP = "move only SELECTION (10%, a count such as 5, or a name glob such as shard-1*) to"
             + " the new version and stop there: proc:promote moves the rest, proc:abort moves them back";
     public static final String KEEP_OLD_HELP = "rolling or canary: keep the old version's bundle installed once it is empty";
+    public static final String NODE_HELP = "spawn on this node of the cluster (proc:nodes lists them)";
+    public static final String ALL_HELP = "list the processes of every node of the cluster";
+    public static final String CLUSTER_HELP = "upgrade every node of the cluster, one after the other (each atomic, or"
+            + " rolling with --rolling)";
 
     private final String flag;
     private final String valueName;

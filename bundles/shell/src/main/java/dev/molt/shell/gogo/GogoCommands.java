@@ -10,6 +10,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 
 import dev.molt.api.ProcessRuntime;
 import dev.molt.api.Supervisors;
+import dev.molt.api.cluster.Cluster;
 import dev.molt.shell.core.CommandHelp;
 import dev.molt.shell.core.CommandSyntax;
 import dev.molt.shell.core.Invocation;
@@ -44,6 +45,7 @@ import dev.molt.shell.core.TypedArguments;
         "osgi.command.function=abort",
         "osgi.command.function=history",
         "osgi.command.function=rollback",
+        "osgi.command.function=nodes",
         "osgi.command.function=tree",
         "osgi.command.function=sup",
         "osgi.command.function=groups"})
@@ -51,9 +53,16 @@ public final class GogoCommands {
 
     private final ProcessRuntime runtime;
 
+    // Both optional and dynamic, read once per command. Volatile: DS sets them on its thread and a
+    // command reads them on the session's; the write happens-before a later command's read.
+
     /** The supervision bundle's service, if it runs (proc:tree and proc:sup say so when it does not). */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Supervisors supervisors;
+
+    /** The cluster, while this node is in one (proc:nodes and the cluster options say so when it is not). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Cluster cluster;
 
     @Activate
     public GogoCommands(@Reference ProcessRuntime runtime) {
@@ -61,8 +70,8 @@ public final class GogoCommands {
     }
 
     @Descriptor(CommandHelp.SPAWN)
-    public void spawn(@Descriptor("<behaviour> [--name NAME] [arg]: the behaviour's name, a name to register the "
-            + "process under, and a value for its init") Object... args) {
+    public void spawn(@Descriptor("<behaviour> [--name NAME] [--node NODE] [arg]: the behaviour's name, a name to register"
+            + " the process under, the cluster node to start it on, and a value for its init") Object... args) {
         run(CommandSyntax.SPAWN, args);
     }
 
@@ -78,7 +87,8 @@ public final class GogoCommands {
     }
 
     @Descriptor(CommandHelp.PS)
-    public void ps(@Descriptor("[behaviour]: only processes of this behaviour") Object... args) {
+    public void ps(@Descriptor("[--all] [behaviour]: every node's processes; only processes of this behaviour")
+            Object... args) {
         run(CommandSyntax.PS, args);
     }
 
@@ -94,9 +104,9 @@ public final class GogoCommands {
     }
 
     @Descriptor(CommandHelp.UPGRADE)
-    public void upgrade(@Descriptor("[--rolling | --canary SELECTION] [--keep-old] <bundle-id|behaviour> <jar-url>: "
+    public void upgrade(@Descriptor("[--rolling | --canary SELECTION] [--keep-old] [--cluster] <bundle-id|behaviour> <jar-url>: "
             + "--rolling: " + ShellOption.ROLLING_HELP + "; --canary: " + ShellOption.CANARY_HELP + "; --keep-old: "
-            + ShellOption.KEEP_OLD_HELP) Object... args) {
+            + ShellOption.KEEP_OLD_HELP + "; --cluster: " + ShellOption.CLUSTER_HELP) Object... args) {
         run(CommandSyntax.UPGRADE, args);
     }
 
@@ -113,6 +123,11 @@ public final class GogoCommands {
     @Descriptor(CommandHelp.HISTORY)
     public void history(Object... args) {
         run(CommandSyntax.HISTORY, args);
+    }
+
+    @Descriptor(CommandHelp.NODES)
+    public void nodes(Object... args) {
+        run(CommandSyntax.NODES, args);
     }
 
     @Descriptor(CommandHelp.ROLLBACK)
@@ -138,7 +153,7 @@ public final class GogoCommands {
     }
 
     private void run(CommandSyntax syntax, Object[] args) {
-        new ShellCommands(runtime, supervisors).run(() -> Invocation.parse(syntax, TypedArguments.read(syntax, typedLine(), args)),
+        new ShellCommands(runtime, supervisors, cluster).run(() -> Invocation.parse(syntax, TypedArguments.read(syntax, typedLine(), args)),
                 System.out, System.err);
     }
 

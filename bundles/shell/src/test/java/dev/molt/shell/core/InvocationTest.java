@@ -32,25 +32,25 @@ public class InvocationTest {
 
     @Test
     public void anOptionWithoutItsValueSaysSo() {
-        assertEquals("--name needs a value: proc:spawn <behaviour> [--name NAME] [arg]",
+        assertEquals("--name needs a value: proc:spawn <behaviour> [--name NAME] [--node NODE] [arg]",
                 error(CommandSyntax.SPAWN, "counter", "--name"));
-        assertEquals("--name needs a value: proc:spawn <behaviour> [--name NAME] [arg]",
+        assertEquals("--name needs a value: proc:spawn <behaviour> [--name NAME] [--node NODE] [arg]",
                 error(CommandSyntax.SPAWN, "counter", "--name", "--timeout", "1"));
     }
 
     @Test
     public void anUnknownOptionIsNamedWithTheValidOnes() {
-        assertEquals("unknown option --nmae: the options of proc:spawn are --name NAME; "
-                + "usage: proc:spawn <behaviour> [--name NAME] [arg]", error(CommandSyntax.SPAWN, "counter", "--nmae", "x"));
+        assertEquals("unknown option --nmae: the options of proc:spawn are --name NAME, --node NODE; "
+                + "usage: proc:spawn <behaviour> [--name NAME] [--node NODE] [arg]", error(CommandSyntax.SPAWN, "counter", "--nmae", "x"));
         assertEquals("unknown option --name: proc:send takes no options; usage: proc:send <pid|name> <message>",
                 error(CommandSyntax.SEND, "c1", "--name", "x"));
-        assertEquals("--name is given twice: proc:spawn <behaviour> [--name NAME] [arg]",
+        assertEquals("--name is given twice: proc:spawn <behaviour> [--name NAME] [--node NODE] [arg]",
                 error(CommandSyntax.SPAWN, "counter", "--name", "a", "--name", "b"));
     }
 
     @Test
     public void argumentsAreCounted() {
-        assertEquals("missing argument: proc:spawn <behaviour> [--name NAME] [arg]", error(CommandSyntax.SPAWN));
+        assertEquals("missing argument: proc:spawn <behaviour> [--name NAME] [--node NODE] [arg]", error(CommandSyntax.SPAWN));
         assertEquals("too many arguments: proc:history", error(CommandSyntax.HISTORY, "now"));
         assertEquals("too many arguments: proc:send <pid|name> <message>; quote a value with blanks: 'a b'",
                 error(CommandSyntax.SEND, "c1", "a", "b"));
