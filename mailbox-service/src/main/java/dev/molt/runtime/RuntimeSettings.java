@@ -13,7 +13,8 @@ import java.time.Duration;
  * @param historySize       upgrade reports kept
  * @param maxThreads        worker threads at most, counting those blocked in handlers (the bound of
  *                          compensation, see {@code ProcessContext.blocking})
- * @param rollingBatch      processes a rolling upgrade moves at once
+ * @param rollingBatch      moves a rolling upgrade has in flight at once (each process pauses only
+ *                          for its own export and import; see {@link #DEFAULT_ROLLING_BATCH})
  * @param canaryMaxCrashes  crashes of canary processes within {@code canaryWindow} that abort a canary
  * @param canaryWindow      the window of {@code canaryMaxCrashes}
  */
@@ -31,9 +32,19 @@ public record RuntimeSettings(int workers, int throughput, Duration upgradeTimeo
         }
     }
 
+    /**
+     * A move waits for its process's next turn, which comes after the turns queued before it; with
+     * a few moves in flight a rolling upgrade under load takes one queue cycle per few processes.
+     * Measured on 2 cores, 100,000 processes with a sender running (bench's UpgradeCost,
+     * -Dbench.rollingBatch): 4 in flight took 4.4-8.6 s, 256 took 0.8-1.8 s with the same pauses
+     * (p99 8 us against 43 us) and 46-64% of the steady message rate in the window.
+     */
+    public static final int DEFAULT_ROLLING_BATCH = 256;
+
     /** Workers, throughput, timeout and history as given; the rest default. */
     public RuntimeSettings(int workers, int throughput, Duration upgradeTimeout, int historySize) {
-        this(workers, throughput, upgradeTimeout, historySize, defaultMaxThreads(workers), 4, 3, Duration.ofSeconds(60));
+        this(workers, throughput, upgradeTimeout, historySize, defaultMaxThreads(workers), DEFAULT_ROLLING_BATCH, 3,
+                Duration.ofSeconds(60));
     }
 
     public static RuntimeSettings defaults() {

@@ -79,8 +79,9 @@ public final class RuntimeComponent {
                 + " handlers; 0 means 256 (or 4 per worker).")
         int maxThreads() default 0;
 
-        @AttributeDefinition(name = "Rolling batch", description = "Processes a rolling upgrade moves at once.")
-        int rollingBatch() default 4;
+        @AttributeDefinition(name = "Rolling batch", description = "Moves a rolling upgrade or canary has in flight at"
+                + " once; each process still pauses only for its own export and import, on its own turn.")
+        int rollingBatch() default RuntimeSettings.DEFAULT_ROLLING_BATCH;
 
         @AttributeDefinition(name = "Canary crashes", description = "Crashes of canary processes within the canary"
                 + " window that abort a canary.")
