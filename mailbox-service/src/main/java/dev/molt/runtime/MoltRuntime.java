@@ -463,7 +463,7 @@ public class MoltRuntime implements ProcessRuntime {
         if (pinned) {
             line.pin(current);
         }
-        boolean started = false;
+        boolean pinHeld = false; // by the upgrade that runs (this one, or another under way)
         try {
             h.installBeside(current, jar);
             BehaviourVersion to;
@@ -480,21 +480,31 @@ public class MoltRuntime implements ProcessRuntime {
             UpgradeReport r;
             try {
                 r = coordinator.roll(current, to, options).report();
-            } catch (ProcessException refused) {
-                if (to.members().size() == 0 && coordinator.inProgress(line).isPresent()) {
-                    // Another upgrade began between the check above and this one (the deploy folder
-                    // and proc:upgrade at once): the bundle just installed goes again, unused.
-                    h.retire(to);
+            } catch (RuntimeException e) {
+                // Under way now: another upgrade that began between the check above and this one (the
+                // deploy folder and proc:upgrade at once), or this canary, stopped at its stage. A
+                // canary, either, holds the line's pin from here on; a rolling upgrade needs none.
+                Optional<UpgradeReport> underWay = coordinator.inProgress(line);
+                pinHeld = underWay.map(u -> u.mode() == UpgradeMode.CANARY).orElse(false);
+                if (e instanceof ProcessException && underWay.isPresent() && to.members().size() == 0
+                        && !isCanaryOf(line, to)) {
+                    h.retire(to); // refused for the other one: the bundle just installed goes again, unused
                 }
-                throw refused;
+                throw e;
             }
-            started = true;
+            pinHeld = true;
             return r;
         } finally {
-            if (pinned && !started) {
+            if (pinned && !pinHeld) {
                 line.unpin();
             }
         }
+    }
+
+    /** Whether the upgrade under way on {@code line} is a canary of {@code to}. */
+    private boolean isCanaryOf(BehaviourLine line, BehaviourVersion to) {
+        return coordinator.inProgress(line).map(r -> r.mode() == UpgradeMode.CANARY && to.version().equals(r.toVersion()))
+                .orElse(false);
     }
 
     /** Moves {@code from}'s processes to {@code to}, both registered here (without a framework: tests, benchmarks). */

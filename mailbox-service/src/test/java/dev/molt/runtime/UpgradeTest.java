@@ -490,6 +490,47 @@ public class UpgradeTest {
     }
 
     @Test
+    public void anInterruptedCanaryStaysAtItsStageAndCanStillBeAborted() throws Exception {
+        rt.shutdown();
+        rt = new MoltRuntime(RuntimeSettings.defaults().withWorkers(2).withUpgradeTimeout(Duration.ofSeconds(30)));
+        rt.register("c", "1.0.0", new V1());
+        Pid busy = rt.spawn("c", null); // the lowest pid: the canary's "1" takes it
+        Pid other = rt.spawn("c", null);
+        Echo.Gate gate = new Echo.Gate();
+        rt.send(busy, gate);
+        gate.awaitEntered();
+        rt.register("c", "2.0.0", new V2());
+        java.util.concurrent.CompletableFuture<Throwable> thrown = new java.util.concurrent.CompletableFuture<>();
+        Thread roller = new Thread(() -> {
+            try {
+                rt.roll("c", "1.0.0", "2.0.0", UpgradeOptions.canary("1"));
+                thrown.complete(null);
+            } catch (Throwable t) {
+                thrown.complete(t);
+            }
+        });
+        roller.start();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (rt.inProgress("c").isEmpty()) {
+            assertTrue("the canary never began", System.nanoTime() < deadline);
+            Thread.onSpinWait();
+        }
+        roller.interrupt();
+        Throwable t = thrown.get(10, TimeUnit.SECONDS);
+        assertTrue(String.valueOf(t), t instanceof ProcessException && t.getMessage().contains("interrupted"));
+        assertTrue("the canary is still under way", rt.inProgress("c").isPresent());
+        assertEquals("the old version stays pinned for new processes", "1.0.0",
+                rt.info(rt.spawn("c", null)).orElseThrow().version());
+        gate.open();
+        assertEquals("its move still happens at its boundary", "v2", rt.call(busy, "version", WAIT));
+        UpgradeReport aborted = rt.abort("c");
+        assertEquals(aborted.summary(), UpgradeReport.Outcome.ABORTED, aborted.outcome());
+        assertTrue("over", rt.inProgress("c").isEmpty());
+        assertEquals("moved back", "v1", rt.call(busy, "version", WAIT));
+        assertEquals("never moved", "v1", rt.call(other, "version", WAIT));
+    }
+
+    @Test
     public void anOverdueMoveThatAnotherUpgradeOvertookListsNoHeldProcess() throws Exception {
         rt.register("c", "1.0.0", new V1());
         Pid busy = rt.spawn("c", null);

@@ -43,7 +43,11 @@ public final class EventStream {
     private final LongAdder dropped = new LongAdder();
     /** Whether any sink listens: callers read it before they build an event. */
     private volatile boolean on;
-    /** Made with the first sink; guarded by this. */
+    /**
+     * Made with the first sink, under this object's monitor, and never replaced. {@link #post} reads
+     * both without the monitor: safely, because it reads them only after seeing {@link #on} true,
+     * and {@code on} is written (volatile) after them, so that read happens-after their writes.
+     */
     private MpscChunkedArrayQueue<RuntimeEvent> queue;
     private Thread delivery;
     /** Written by the delivery thread before it parks, read by producers after they offer (see the class comment). */

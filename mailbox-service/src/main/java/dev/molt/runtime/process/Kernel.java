@@ -59,9 +59,13 @@ public final class Kernel {
     private final ClassLoader apiLoader = Pid.class.getClassLoader();
     /** Loaders of versions known to this runtime, to name the version a stray object came from (weak). */
     private final Map<ClassLoader, String> loaderVersions = new WeakHashMap<>();
+    /** Set once by the facade before any process runs; volatile for the threads that read it later. */
     private volatile ProcessRuntime runtime;
+    /** Replaced by a reconfiguration (see {@code reconfigure}); volatile: a send reads the current one. */
     private volatile Dispatcher dispatcher;
+    /** Replaced by a reconfiguration; volatile: read by any thread, written by the configuring one. */
     private volatile RuntimeSettings settings;
+    /** Set once by the facade before any process runs; volatile so an exiting worker sees it. */
     private volatile ExitObserver exitObserver = ExitObserver.NONE;
     /**
      * A message count and-ed with this is 0 for a message to time; -1 times none. Volatile, with

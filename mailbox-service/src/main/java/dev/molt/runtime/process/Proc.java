@@ -394,7 +394,12 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
             LOG.log(System.Logger.Level.WARNING, "process " + pid.id() + " of " + line.name() + " ended: " + reason.firstLine());
             LOG.log(System.Logger.Level.INFO, "process " + pid.id() + " of " + line.name() + " ended: " + reason.detail());
         }
-        kernel().exitObserver().exited(this, v, reason);
+        try {
+            kernel().exitObserver().exited(this, v, reason);
+        } catch (RuntimeException | LinkageError e) {
+            // An observer's fault must not keep the monitors and links from being told.
+            LOG.log(System.Logger.Level.ERROR, "the exit of process " + pid.id() + " could not be observed: " + e, e);
+        }
         Watchers.tellAll(this, told, reason);
     }
 

@@ -406,7 +406,14 @@ public final class UpgradeCoordinator {
         try {
             moveAll(rec, chosen, from, to);
         } catch (RuntimeException | Error e) {
-            stopped(lu, line, rec, from, to, e);
+            if (options.mode() == UpgradeMode.CANARY) {
+                // The canary stays at its stage with the processes it moved, the old version still
+                // pinned: promote or abort it as any canary (abort moves them back).
+                LOG.log(System.Logger.Level.WARNING, "canary of " + line.name() + " " + to.version() + " stopped while"
+                        + " moving its share (" + Texts.oneLine(e) + "); it waits to be promoted or aborted");
+            } else {
+                stopped(lu, line, rec, from, to, e);
+            }
             throw e;
         } finally {
             rec.adding(false);
@@ -473,8 +480,13 @@ public final class UpgradeCoordinator {
         try {
             moveAll(back, canaries, c.to, c.from);
         } catch (RuntimeException | Error e) {
-            stopped(lu, line, back, c.to, c.from, e);
-            c.record.aborted(why + "; moving its processes back stopped: " + Texts.oneLine(e));
+            // The canary stays, pinned to the old version, so that the abort can be asked again
+            // (it moves the rest back); only this attempt's record ends.
+            synchronized (lu) {
+                c.aborting = false;
+            }
+            back.aborted("stopped halfway: " + Texts.oneLine(e) + "; the canary of " + c.to.version()
+                    + " is still under way: abort it again (proc:abort " + line.name() + ")");
             throw e;
         } finally {
             back.adding(false);
@@ -497,17 +509,18 @@ public final class UpgradeCoordinator {
     }
 
     /**
-     * A rolling move stopped halfway (its thread was interrupted): the behaviour is no longer under
-     * way, a canary's pin goes, and both versions stay registered, each serving the processes it
-     * has; the record says so. Nothing is retired, so no process loses its code.
+     * A rolling move or a promotion stopped halfway (its thread was interrupted): the behaviour is
+     * no longer under way, and both versions stay registered, each serving the processes it has;
+     * the record says so. Nothing is retired, so no process loses its code. (A canary's own move
+     * and an abort keep the canary instead: see {@link #roll} and {@link #abort}.)
      */
     private void stopped(Line lu, BehaviourLine line, UpgradeRecord rec, BehaviourVersion from, BehaviourVersion to,
                          Throwable why) {
         synchronized (lu) {
-            // One upgrade is under way per behaviour, and only its own thread gets here.
+            // One upgrade is under way per behaviour, and only its own thread gets here; a promotion
+            // has unpinned already, a rolling upgrade never pinned.
             lu.rolling = null;
             lu.canary = null;
-            line.unpin();
         }
         rec.aborted("stopped halfway: " + Texts.oneLine(why) + "; " + from.version() + " and " + to.version()
                 + " both stay registered, each running the processes it has (proc:ps " + line.name() + ")");
