@@ -113,6 +113,61 @@ public class FelixDistributionIT {
         }
     }
 
+    /**
+     * The web console set the distribution ships in webconsole/ starts when copied to deploy/, as
+     * the README says: the Molt page and its JSON API answer with the Web Console's default login,
+     * and the API lists a process spawned at the console.
+     */
+    @Test
+    public void theWebConsoleCopiedToDeployServesTheMoltPage() throws Exception {
+        try (java.nio.file.DirectoryStream<Path> jars = Files.newDirectoryStream(home.resolve("webconsole"), "*.jar")) {
+            for (Path jar : jars) {
+                Files.copy(jar, home.resolve("deploy").resolve(jar.getFileName()));
+            }
+        }
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String opts = "-Dorg.osgi.service.http.port=" + port + " -Dorg.apache.felix.http.host=127.0.0.1";
+        try (Console console = Console.start(home, java.util.Map.of("JAVA_OPTS", opts))) {
+            console.until("proc:spawn counter --name web1 7", out -> out.strip().matches("\\d+"));
+            String base = "http://127.0.0.1:" + port + "/system/console/molt";
+            String page = awaitOk(base, "the Molt page of the web console");
+            assertTrue(page, page.contains("Molt"));
+            String processes = awaitOk(base + "/api/processes", "the web console's process list");
+            assertTrue(processes, processes.contains("\"web1\""));
+            console.stop();
+        }
+    }
+
+    /** GETs {@code url} with the Web Console's default login until it answers 200; its body. */
+    private static String awaitOk(String url, String what) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+        String basic = "Basic " + java.util.Base64.getEncoder().encodeToString("admin:admin".getBytes(StandardCharsets.UTF_8));
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                .header("Authorization", basic).timeout(java.time.Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
+        String last = "no answer";
+        long pause = 10;
+        while (System.nanoTime() < deadline) {
+            try {
+                java.net.http.HttpResponse<String> r = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return r.body();
+                }
+                last = "HTTP " + r.statusCode() + ": " + r.body();
+            } catch (java.io.IOException notYet) {
+                last = notYet.toString(); // Jetty not listening yet, or the plugin not registered yet
+            }
+            Thread.sleep(pause); // a poll with a deadline: the web console says nothing when it is up
+            pause = Math.min(200, pause * 2);
+        }
+        fail(what + " did not answer within " + TIMEOUT_MS + " ms at " + url + "; last: " + last);
+        return null;
+    }
+
     /** bin/molt with its console on a pipe; what it prints is collected as it comes. */
     private static final class Console implements AutoCloseable {
 
@@ -134,6 +189,11 @@ public class FelixDistributionIT {
         }
 
         static Console start(Path home, String... args) throws Exception {
+            return start(home, java.util.Map.of(), args);
+        }
+
+        /** With {@code env} added to the environment (JAVA_OPTS, say). */
+        static Console start(Path home, java.util.Map<String, String> env, String... args) throws Exception {
             List<String> command = new ArrayList<>(List.of(home.resolve("bin/molt").toString()));
             command.addAll(List.of(args));
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
@@ -141,6 +201,7 @@ public class FelixDistributionIT {
             pb.environment().remove("LC_ALL");
             pb.environment().remove("LC_CTYPE");
             pb.environment().remove("JAVA_OPTS");
+            pb.environment().putAll(env);
             // The JDK this test runs on: the build is tested on 17 and on 25, and so is bin/molt.
             pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
             Console console = new Console(pb.start());
