@@ -352,7 +352,7 @@ public final class Report {
         md.append("- **Molt atomic**: the behaviour's version withdrawn and the next one registered (what an OSGi bundle "
                 + "update does): every process suspends at a message boundary and exports its state, then every process "
                 + "imports. *Pause* = a process's export to its import.\n");
-        md.append("- **Molt rolling / canary**: one process (or a small batch) at a time while the rest run / a subset "
+        md.append("- **Molt rolling / canary**: each process on its own turn (up to `rollingBatch` moves in flight) while the rest run / a subset "
                 + "first, then the rest. Through `MoltSupport.rolling` / `canary` + `promote`.\n");
         md.append("- **Erlang suspend-all**: `sys:suspend` every process, load the new module, `sys:change_code` every "
                 + "process, `sys:resume` every process, one after the other from one process (release_handler's way). "

@@ -10,6 +10,7 @@ import dev.molt.api.UpgradeReport;
 import dev.molt.runtime.MoltRuntime;
 import dev.molt.runtime.RuntimeSettings;
 import dev.molt.runtime.code.BehaviourVersion;
+import dev.molt.runtime.observe.ObserveSettings;
 import java.time.Duration;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
@@ -51,13 +52,33 @@ public final class MoltSupport {
         return batch == null ? s : s.withRollingBatch(batch);
     }
 
+    /**
+     * What the runtime measures: its defaults (a message in 64 timed), or with
+     * {@code -Dbench.metrics=off} nothing timed, or {@code =all} every message timed, per process too
+     * ({@code bench/metrics-cost} runs the three side by side).
+     */
+    static ObserveSettings observeSettings() {
+        String m = System.getProperty("bench.metrics", "default");
+        return switch (m) {
+            case "default" -> ObserveSettings.defaults();
+            case "off" -> ObserveSettings.defaults().withLatencySampling(0);
+            case "all" -> ObserveSettings.defaults().withLatencySampling(1).withProcessLatency(true);
+            default -> {
+                if (!m.chars().allMatch(Character::isDigit) || m.isEmpty()) {
+                    throw new IllegalArgumentException("-Dbench.metrics=" + m + ": use default, off, all or a sampling N");
+                }
+                yield ObserveSettings.defaults().withLatencySampling(Integer.parseInt(m)); // one message in N timed
+            }
+        };
+    }
+
     /** The settings as the report quotes them. */
     public static String settingsText() {
-        return settings().toString();
+        return settings() + ", " + observeSettings();
     }
 
     public static ProcessRuntime start() {
-        return new MoltRuntime(settings());
+        return new MoltRuntime(settings(), observeSettings());
     }
 
     public static void stop(ProcessRuntime runtime) {
