@@ -471,11 +471,7 @@ public class UpgradeTest {
             }
         });
         roller.start();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (rt.inProgress("c").isEmpty()) {
-            assertTrue("the rolling upgrade never began", System.nanoTime() < deadline);
-            Thread.onSpinWait();
-        }
+        awaitWaitingForAMove(roller);
         roller.interrupt();
         Throwable t = thrown.get(10, TimeUnit.SECONDS);
         assertTrue(String.valueOf(t), t instanceof ProcessException && t.getMessage().contains("interrupted"));
@@ -487,6 +483,18 @@ public class UpgradeTest {
         assertEquals("its move still happens at its boundary", "v2", rt.call(busy, "version", WAIT));
         UpgradeReport next = rt.roll("c", "1.0.1", "2.0.0", UpgradeOptions.rolling());
         assertEquals(next.summary(), UpgradeReport.Outcome.COMPLETED, next.outcome());
+    }
+
+    /**
+     * Waits until {@code roller} has posted the busy process's move and waits for it to settle (the
+     * coordinator's timed wait for a slot), so that an interrupt lands after the move was asked.
+     */
+    private void awaitWaitingForAMove(Thread roller) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (rt.inProgress("c").isEmpty() || roller.getState() != Thread.State.TIMED_WAITING) {
+            assertTrue("the upgrade never came to wait for its first move: " + roller.getState(), System.nanoTime() < deadline);
+            Thread.sleep(1); // polls a thread's state, which has no event to wait on
+        }
     }
 
     @Test
@@ -510,11 +518,7 @@ public class UpgradeTest {
             }
         });
         roller.start();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (rt.inProgress("c").isEmpty()) {
-            assertTrue("the canary never began", System.nanoTime() < deadline);
-            Thread.onSpinWait();
-        }
+        awaitWaitingForAMove(roller);
         roller.interrupt();
         Throwable t = thrown.get(10, TimeUnit.SECONDS);
         assertTrue(String.valueOf(t), t instanceof ProcessException && t.getMessage().contains("interrupted"));
