@@ -6,11 +6,10 @@ import dev.molt.api.UpgradeReport;
 
 /**
  * One change of code in a scenario, performed while the traffic runs. {@link UpgradeSteps} has
- * the atomic update and the rollback. Rolling and canary upgrades become further steps of the same
- * shape: a rolling step reports every process moved; a canary step moves some
- * ({@link Result#expectedMoved}) and a promote step the rest. Which code must then be garbage the
- * scenario works out itself: every revision that provided the behaviour before the step and no
- * longer does.
+ * the atomic update, the rolling upgrade, the canary and its promotion, and the rollback: a rolling
+ * step reports every process moved; a canary step moves some ({@link Result#expectedMoved}) and a
+ * promote step the rest. Which code must then be garbage the scenario works out itself: every
+ * revision that provided the behaviour before the step and no longer does.
  */
 public interface UpgradeStep {
 

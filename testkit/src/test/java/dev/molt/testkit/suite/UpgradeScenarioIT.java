@@ -17,6 +17,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 
 import dev.molt.api.Struct;
+import dev.molt.api.UpgradeMode;
 import dev.molt.testkit.LogCapture;
 import dev.molt.testkit.MoltOptions;
 import dev.molt.testkit.MoltTestBase;
@@ -105,6 +106,32 @@ public class UpgradeScenarioIT extends MoltTestBase {
         log = LogCapture.start(context);
         tally().then(UpgradeSteps.update("tally 2.0.0 (Noisy) again", v2(Noisy.class)))
                 .expectLog("could not read the old settings").run();
+    }
+
+    @Test
+    public void aRollingUpgradeThenACanaryAndItsPromotionPassEveryCheck() throws Exception {
+        installV1(Good.class);
+        ScenarioResult r = tally()
+                .then(UpgradeSteps.rolling("tally 2.0.0", v2(Good.class)))
+                .then(UpgradeSteps.canary("tally 3.0.0", fixtureBundle(Good.class, "3.0.0").build(), "25%"))
+                .then(UpgradeSteps.promote())
+                .checkState((pid, state, sent) -> assertEquals(sent, ((Struct) state).get("count")))
+                .run();
+        assertEquals(3, r.reports().size());
+        assertEquals(UpgradeMode.ROLLING, r.reports().get(0).mode());
+        assertEquals("2.0.0", r.reports().get(0).toVersion());
+        assertEquals(UpgradeMode.CANARY, r.reports().get(1).mode());
+        assertEquals("a quarter of the 20 processes first", 5, r.reports().get(1).migrated());
+        assertEquals("3.0.0", r.reports().get(2).toVersion());
+        assertEquals(20, r.reports().get(2).migrated());
+    }
+
+    @Test
+    public void aLostMessageFailsARollingScenarioToo() throws Exception {
+        installV1(Good.class);
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> tally().then(UpgradeSteps.rolling("tally 2.0.0 (Lossy)", v2(Lossy.class))).run());
+        assertTrue(e.getMessage(), e.getMessage().contains("lost: "));
     }
 
     @Test
