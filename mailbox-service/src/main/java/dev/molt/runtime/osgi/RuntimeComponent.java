@@ -80,7 +80,8 @@ public final class RuntimeComponent {
         int maxThreads() default 0;
 
         @AttributeDefinition(name = "Rolling batch", description = "Moves a rolling upgrade or canary has in flight at"
-                + " once; each process still pauses only for its own export and import, on its own turn.")
+                + " most (the window starts at one and widens as moves settle, within about 3 ms of migration"
+                + " work); each process still pauses only for its own export and import, on its own turn.")
         int rollingBatch() default RuntimeSettings.DEFAULT_ROLLING_BATCH;
 
         @AttributeDefinition(name = "Canary crashes", description = "Crashes of canary processes within the canary"

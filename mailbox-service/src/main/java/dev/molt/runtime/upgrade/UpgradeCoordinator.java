@@ -14,7 +14,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -565,42 +564,32 @@ public final class UpgradeCoordinator {
      */
     private void moveAll(UpgradeRecord rec, List<Proc> procs, BehaviourVersion from, BehaviourVersion to) {
         RuntimeSettings s = settings();
-        // The first move runs alone: it loads and links what is left of the new code's classes,
-        // and a batch behind it would hold every worker at the class-loading lock meanwhile.
-        Semaphore slots = new Semaphore(1);
-        int widen = s.rollingBatch() - 1;
+        RollingWindow window = new RollingWindow(s.rollingBatch());
         long timeoutMs = s.upgradeTimeout().toMillis();
+        long timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         Set<Move> inFlight = ConcurrentHashMap.newKeySet();
         try {
             for (Proc p : procs) {
-                while (!slots.tryAcquire(timeoutMs, TimeUnit.MILLISECONDS)) {
+                // Room in the window; a move still waiting for its process after the upgrade timeout
+                // is reported held (it moves when its handler returns) and leaves the window.
+                while (!rec.awaitUntil(() -> inFlight.size() < window.size(), timeoutNanos)) {
                     markOverdue(rec, inFlight, timeoutMs);
                 }
                 Move[] self = new Move[1];
                 Move mv = new Move(rec, from, to, p, () -> {
-                    inFlight.remove(self[0]);
-                    slots.release();
+                    // Under the record's monitor, after the step that settled it (exportedAt was
+                    // written by the process before that step, so it is visible here).
+                    Move m = self[0];
+                    inFlight.remove(m);
+                    window.settled(m.step == Move.Step.DONE && m.exportedAt != 0 ? System.nanoTime() - m.exportedAt : -1);
                 });
                 self[0] = mv;
                 inFlight.add(mv);
                 rec.add(mv);
                 post(List.of(mv));
-                if (widen > 0) {
-                    // Once the first move settled (or was given up on), the rest go a batch at a time.
-                    while (!slots.tryAcquire(timeoutMs, TimeUnit.MILLISECONDS)) {
-                        markOverdue(rec, inFlight, timeoutMs);
-                    }
-                    slots.release(widen + 1);
-                    widen = 0;
-                }
             }
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-            while (!inFlight.isEmpty()) {
-                if (System.nanoTime() >= deadline) {
-                    markOverdue(rec, inFlight, timeoutMs);
-                    break;
-                }
-                rec.awaitChange(TimeUnit.MILLISECONDS.toNanos(5));
+            if (!rec.awaitUntil(inFlight::isEmpty, timeoutNanos)) {
+                markOverdue(rec, inFlight, timeoutMs);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -321,6 +321,23 @@ public final class UpgradeRecord {
         return true;
     }
 
+    /**
+     * Waits up to {@code nanos} until {@code ready} holds, looking again at every change (a move's
+     * step); {@code ready} is read under this monitor, where the moves' settling also runs, so no
+     * change is missed between a look and the wait. Whether it holds.
+     */
+    synchronized boolean awaitUntil(java.util.function.BooleanSupplier ready, long nanos) throws InterruptedException {
+        long deadline = System.nanoTime() + nanos;
+        while (!ready.getAsBoolean()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
     /** Waits up to {@code nanos} for any change (a move's step); for coordinators that poll. */
     synchronized void awaitChange(long nanos) throws InterruptedException {
         if (nanos > 0) {
