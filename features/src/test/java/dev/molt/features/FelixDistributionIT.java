@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 import org.junit.Before;
 import org.junit.Test;
@@ -37,23 +36,7 @@ public class FelixDistributionIT {
     @Before
     public void copyOfTheDistribution() throws IOException {
         home = BUILT.resolveSibling("molt-it");
-        if (Files.exists(home)) {
-            try (Stream<Path> old = Files.walk(home)) {
-                for (Path p : old.sorted((a, b) -> b.compareTo(a)).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        try (Stream<Path> files = Files.walk(BUILT)) {
-            for (Path p : files.toList()) {
-                Path to = home.resolve(BUILT.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
+        DistributionCopy.fresh(BUILT, home);
     }
 
     @Test

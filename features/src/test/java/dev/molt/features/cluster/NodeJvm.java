@@ -16,7 +16,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * One Molt node in a JVM of its own: a copy of the Felix distribution (target/molt) with a cluster
@@ -62,7 +61,7 @@ final class NodeJvm implements AutoCloseable {
      */
     static NodeJvm start(Path dist, Path home, String name, int port, List<Integer> peers, String secret,
                          Map<String, String> extra, List<Path> deploy) throws Exception {
-        copy(dist, home);
+        dev.molt.features.DistributionCopy.fresh(dist, home);
         for (Path jar : deploy) {
             Files.copy(jar, home.resolve("deploy").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
@@ -82,26 +81,6 @@ final class NodeJvm implements AutoCloseable {
         RUNNING.add(node);
         node.awaitPrompt(0);
         return node;
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        if (Files.exists(to)) {
-            try (Stream<Path> old = Files.walk(to)) {
-                for (Path p : old.sorted((a, b) -> b.compareTo(a)).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.getFileName().toString().startsWith("molt.log")) {
-                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
     }
 
     private void read() {
