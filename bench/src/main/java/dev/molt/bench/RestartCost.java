@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntFunction;
 
 import org.apache.pekko.actor.AbstractActor;
 import org.apache.pekko.actor.ActorRef;
@@ -58,6 +57,11 @@ public final class RestartCost {
     /** Released once per child start, by either system's start hook. */
     static final Semaphore STARTED = new Semaphore(0);
 
+    /** Makes one system's tree: {@code children} children under one_for_one, or under one_for_all. */
+    interface TreeFactory {
+        Tree make(int children, boolean oneForAll);
+    }
+
     /** One system under test: set up a tree, aim at a child (untimed), crash it (timed), tear down. */
     interface Tree extends AutoCloseable {
         /** Finds the child as it is now; the returned action sends it the crash. */
@@ -73,16 +77,16 @@ public final class RestartCost {
         int oneRounds = Integer.parseInt(args[1]);
         int allRounds = Integer.parseInt(args[2]);
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF);
-        IntFunction<Tree> make = system.equals("molt") ? MoltTree::new : PekkoTree::new;
+        TreeFactory make = system.equals("molt") ? MoltTree::new : PekkoTree::new;
         report(system, "one_for_one restart of 1 child", measure(make, 1, false, oneRounds / 2, oneRounds));
         report(system, "one_for_all restart of " + CHILDREN + " children", measure(make, CHILDREN, true, 3, allRounds));
         System.exit(0);
     }
 
     /** Microseconds per round: crash child 0, wait for {@code children} starts. */
-    static double[] measure(IntFunction<Tree> make, int children, boolean all, int warmups, int rounds) throws Exception {
+    static double[] measure(TreeFactory make, int children, boolean all, int warmups, int rounds) throws Exception {
         double[] us = new double[rounds];
-        try (Tree tree = make.apply(children * (all ? -1 : 1))) {
+        try (Tree tree = make.make(children, all)) {
             await(children, "the tree to start");
             for (int r = -warmups; r < rounds; r++) {
                 Runnable crash = tree.crasher(0);
@@ -133,16 +137,16 @@ public final class RestartCost {
         final Supervisors supervisors;
         final String name = "bench-sup";
 
-        /** {@code children} one_for_one children, or (negative) that many under one_for_all. */
-        MoltTree(int children) {
+        /** {@code children} children under one_for_one, or under one_for_all. */
+        MoltTree(int children, boolean oneForAll) {
             MoltSupport.register(runtime, Supervisors.BEHAVIOUR, "1.0.0", new Supervisor());
             MoltSupport.register(runtime, "child", "1.0.0", new Child());
             supervisors = new SupervisorsService(runtime);
             List<ChildSpec> specs = new ArrayList<>();
-            for (int i = 0; i < Math.abs(children); i++) {
+            for (int i = 0; i < children; i++) {
                 specs.add(ChildSpec.worker("c" + i, "child", null));
             }
-            SupervisorSpec.Strategy strategy = children < 0 ? SupervisorSpec.Strategy.ONE_FOR_ALL
+            SupervisorSpec.Strategy strategy = oneForAll ? SupervisorSpec.Strategy.ONE_FOR_ALL
                     : SupervisorSpec.Strategy.ONE_FOR_ONE;
             supervisors.start(name, new SupervisorSpec(strategy, Integer.MAX_VALUE, Duration.ofSeconds(1), specs));
         }
@@ -184,12 +188,12 @@ public final class RestartCost {
     static final class Parent extends AbstractActor {
         private final SupervisorStrategy strategy;
 
-        Parent(int children) {
+        Parent(int children, boolean oneForAll) {
             Function<Throwable, SupervisorStrategy.Directive> restart = t -> SupervisorStrategy.restart();
             scala.concurrent.duration.Duration unlimited = scala.concurrent.duration.Duration.Inf();
-            this.strategy = children < 0 ? new AllForOneStrategy(-1, unlimited, restart, false)
+            this.strategy = oneForAll ? new AllForOneStrategy(-1, unlimited, restart, false)
                     : new OneForOneStrategy(-1, unlimited, restart, false);
-            ActorRef[] refs = new ActorRef[Math.abs(children)];
+            ActorRef[] refs = new ActorRef[children];
             for (int i = 0; i < refs.length; i++) {
                 refs[i] = getContext().actorOf(Props.create(PekkoChild.class, PekkoChild::new), "c" + i);
             }
@@ -211,12 +215,12 @@ public final class RestartCost {
         final ActorSystem system;
         final ActorRef parent;
 
-        PekkoTree(int children) {
+        PekkoTree(int children, boolean oneForAll) {
             system = ActorSystem.create("restart", ConfigFactory.parseString(PekkoSupport.configText()
                     + "\npekko.loglevel = OFF\npekko.stdout-loglevel = OFF\npekko.log-dead-letters = off\n")
                     .withFallback(ConfigFactory.defaultReference()));
             CHILDREN_REFS = null;
-            parent = system.actorOf(Props.create(Parent.class, () -> new Parent(children)), "parent");
+            parent = system.actorOf(Props.create(Parent.class, () -> new Parent(children, oneForAll)), "parent");
         }
 
         @Override

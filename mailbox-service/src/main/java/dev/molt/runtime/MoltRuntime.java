@@ -486,8 +486,9 @@ public class MoltRuntime implements ProcessRuntime {
                 // canary, either, holds the line's pin from here on; a rolling upgrade needs none.
                 Optional<UpgradeReport> underWay = coordinator.inProgress(line);
                 pinHeld = underWay.map(u -> u.mode() == UpgradeMode.CANARY).orElse(false);
-                if (e instanceof ProcessException && underWay.isPresent() && to.members().size() == 0
-                        && !isCanaryOf(line, to)) {
+                boolean ownCanary = underWay.map(u -> u.mode() == UpgradeMode.CANARY && to.version().equals(u.toVersion()))
+                        .orElse(false);
+                if (e instanceof ProcessException && underWay.isPresent() && to.members().size() == 0 && !ownCanary) {
                     h.retire(to); // refused for the other one: the bundle just installed goes again, unused
                 }
                 throw e;
@@ -499,12 +500,6 @@ public class MoltRuntime implements ProcessRuntime {
                 line.unpin();
             }
         }
-    }
-
-    /** Whether the upgrade under way on {@code line} is a canary of {@code to}. */
-    private boolean isCanaryOf(BehaviourLine line, BehaviourVersion to) {
-        return coordinator.inProgress(line).map(r -> r.mode() == UpgradeMode.CANARY && to.version().equals(r.toVersion()))
-                .orElse(false);
     }
 
     /** Moves {@code from}'s processes to {@code to}, both registered here (without a framework: tests, benchmarks). */
