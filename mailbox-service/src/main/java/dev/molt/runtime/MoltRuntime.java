@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -30,6 +31,10 @@ import dev.molt.runtime.code.BehaviourLine;
 import dev.molt.runtime.code.BehaviourVersion;
 import dev.molt.runtime.code.CodeRegistry;
 import dev.molt.runtime.groups.ProcessGroups;
+import dev.molt.runtime.handover.HandOver;
+import dev.molt.runtime.handover.Image;
+import dev.molt.runtime.handover.Relay;
+import dev.molt.runtime.handover.TakeOver;
 import dev.molt.runtime.observe.EventStream;
 import dev.molt.runtime.observe.Insight;
 import dev.molt.runtime.observe.ObserveSettings;
@@ -80,6 +85,12 @@ public class MoltRuntime implements ProcessRuntime {
     private final LocalNodeSeam localNode;
     private volatile CodeHost host;
     private volatile boolean shutdown;
+    /**
+     * Set once this runtime has handed its processes to a newer revision: the facade then only passes
+     * messages on through it (a caller still holding this service). Volatile: written by the
+     * deactivating thread, read by any caller.
+     */
+    private volatile Relay replacedBy;
 
     public MoltRuntime(RuntimeSettings settings) {
         this(settings, ObserveSettings.defaults());
@@ -196,6 +207,9 @@ public class MoltRuntime implements ProcessRuntime {
      * {@link UpgradeCoordinator}).
      */
     public void unregister(BehaviourVersion v) {
+        if (replacedBy != null) {
+            return; // handed over: the newer revision has the processes, this one moves nothing
+        }
         if (!v.isWithdrawn()) {
             observations.withdrawn(v);
             coordinator.withdrawn(v);
@@ -205,9 +219,17 @@ public class MoltRuntime implements ProcessRuntime {
     // ---- processes ---------------------------------------------------------------------
 
     private void checkOpen() {
+        if (replacedBy != null) {
+            throw replaced();
+        }
         if (shutdown) {
             throw Spawner.shutDown();
         }
+    }
+
+    private static ProcessException replaced() {
+        return new ProcessException("this revision of the Molt runtime was replaced by a newer one (its bundle was"
+                + " updated); get the ProcessRuntime service again");
     }
 
     @Override
@@ -238,6 +260,11 @@ public class MoltRuntime implements ProcessRuntime {
 
     @Override
     public void send(Pid to, Object message) {
+        Relay r = replacedBy;
+        if (r != null && to != null && to.isLocal() && message != null) {
+            r.send(to, message); // after anything this sender queued here before: the newer revision has the process
+            return;
+        }
         messaging.send(to, message);
     }
 
@@ -248,6 +275,23 @@ public class MoltRuntime implements ProcessRuntime {
 
     @Override
     public Object call(Pid to, Object message, Duration timeout) {
+        Relay r = replacedBy;
+        if (r != null && to != null && to.isLocal() && message != null) {
+            CompletableFuture<Object> reply = new CompletableFuture<>();
+            r.call(to, message, reply);
+            try {
+                return reply.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new ProcessException("call failed: " + e.getCause());
+            } catch (TimeoutException e) {
+                reply.completeExceptionally(e);
+                throw new dev.molt.api.CallTimeoutException("no reply from process " + to.id() + " within "
+                        + timeout.toMillis() + " ms");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProcessException("interrupted while calling process " + to.id());
+            }
+        }
         return messaging.call(to, message, timeout);
     }
 
@@ -258,11 +302,13 @@ public class MoltRuntime implements ProcessRuntime {
 
     @Override
     public TimerRef sendAfter(Pid to, Object message, Duration delay) {
+        checkOpen();
         return messaging.sendAfter(to, message, delay);
     }
 
     @Override
     public Optional<Pid> whereis(String name) {
+        checkOpen();
         return kernel.table().named(name).map(Proc::pid);
     }
 
@@ -297,21 +343,25 @@ public class MoltRuntime implements ProcessRuntime {
 
     @Override
     public CompletionStage<ExitReason> watch(Pid pid) {
+        checkOpen();
         return messaging.watch(pid);
     }
 
     @Override
     public boolean stop(Pid pid) {
+        checkOpen();
         return messaging.stop(pid, ExitReason.SHUTDOWN);
     }
 
     @Override
     public boolean kill(Pid pid, String reason) {
+        checkOpen();
         return messaging.kill(pid, ExitReason.killed(reason));
     }
 
     @Override
     public List<ProcessInfo> processes() {
+        checkOpen();
         List<ProcessInfo> out = new ArrayList<>(kernel.table().size());
         for (Proc p : kernel.table().all()) {
             out.add(p.snapshot());
@@ -322,17 +372,20 @@ public class MoltRuntime implements ProcessRuntime {
 
     @Override
     public Optional<ProcessInfo> info(Pid pid) {
+        checkOpen();
         Proc p = kernel.table().get(pid);
         return p == null ? Optional.empty() : Optional.of(p.snapshot());
     }
 
     @Override
     public CompletionStage<Object> state(Pid pid) {
+        checkOpen();
         return messaging.state(pid);
     }
 
     @Override
     public List<BehaviourInfo> behaviours() {
+        checkOpen();
         List<BehaviourInfo> out = new ArrayList<>();
         for (BehaviourLine line : registry.lines()) {
             BehaviourVersion serving = line.serving();
@@ -367,6 +420,7 @@ public class MoltRuntime implements ProcessRuntime {
 
     @Override
     public void join(String group, Pid pid) {
+        checkOpen();
         groups.join(group, pid);
     }
 
@@ -387,6 +441,7 @@ public class MoltRuntime implements ProcessRuntime {
 
     @Override
     public GroupMonitor monitorGroup(String group, Pid watcher) {
+        checkOpen();
         return groups.monitor(group, watcher);
     }
 
@@ -598,6 +653,67 @@ public class MoltRuntime implements ProcessRuntime {
         throw new UnknownBehaviourException("no running behaviour '" + key + "'; known: " + registry.known());
     }
 
+    // ---- a runtime hand-over and a restore ---------------------------------------------
+
+    /**
+     * Hands every process to a newer revision of the runtime (see the handover package): each exports
+     * itself at its next boundary; the returned image (live form) has them, their timers, groups,
+     * rollback history and upgrade history. From then on this facade only passes messages on; its
+     * threads end once no process runs here (at once, or when the last straggler's handler returns).
+     *
+     * @param graceNanos how long to wait for handlers to return before their processes follow late
+     */
+    public Map<String, Object> handOver(String api, String runtimeVersion, long graceNanos) {
+        Map<String, Object> image = HandOver.newImage(Image.FORM_LIVE, api, runtimeVersion, 0, 0);
+        HandOver h = new HandOver(kernel, this::stopThreads);
+        h.run(image, graceNanos);
+        replacedBy = h.relay(); // spawns went on until the image was made (a supervisor's restart); no more now
+        image.put(Image.K_LAST_PID, kernel.table().lastPid());
+        image.put(Image.K_LAST_REF, kernel.lastRef());
+        putTables(image);
+        image.put(Image.K_HISTORY, history.reports());
+        handOverStarted = h.firstExportNanos();
+        return image;
+    }
+
+    /** When this runtime's first process exported for a hand-over (System.nanoTime), or 0. */
+    private volatile long handOverStarted;
+
+    public long handOverStarted() {
+        return handOverStarted;
+    }
+
+    /** Groups and rollback's history, into an image. */
+    private void putTables(Map<String, Object> image) {
+        Map<String, Object> g = new java.util.LinkedHashMap<>();
+        List<Object[]> gm = new ArrayList<>();
+        groups.exportTo(g, gm);
+        image.put(Image.K_GROUPS, g);
+        image.put(Image.K_GROUP_MONITORS, gm);
+        Map<String, List<String>> served = new java.util.LinkedHashMap<>();
+        for (BehaviourLine line : registry.lines()) {
+            served.put(line.name(), line.servedVersions());
+        }
+        image.put(Image.K_SERVED, served);
+    }
+
+    private void stopThreads() {
+        coordinator.shutdown();
+        observations.close();
+        kernel.dispatcher().shutdown();
+        kernel.timers().shutdownNow();
+    }
+
+    /**
+     * Takes the processes of {@code image} (a hand-over's, or a snapshot's): before this runtime is
+     * offered as a service, after its behaviours' versions registered.
+     *
+     * @param handOver a hand-over (counted as one by each process) rather than a restore
+     */
+    public TakeOver.Outcome takeOver(Map<String, Object> image, boolean handOver) {
+        return new TakeOver(kernel, registry, coordinator, groups, history, messaging).run(image, handOver);
+    }
+
     // ---- life --------------------------------------------------------------------------
 
     /** Stops every process (terminate runs where code is bound), then the threads. */
@@ -606,7 +722,7 @@ public class MoltRuntime implements ProcessRuntime {
         ProcessTable table = kernel.table();
         List<CompletableFuture<?>> exits = new ArrayList<>();
         for (Proc p : table.snapshot()) {
-            exits.add(watch(p.pid()).toCompletableFuture());
+            exits.add(messaging.watch(p.pid()).toCompletableFuture());
             messaging.stop(p.pid(), ExitReason.SHUTDOWN);
         }
         try {

@@ -14,9 +14,17 @@ import java.util.Optional;
  * @param handled      messages given to a handler so far, over all versions (one being handled now included)
  * @param upgrades     how many times its code was replaced
  * @param heldReason   why it is held, or null
+ * @param handOvers    how many times the runtime itself was replaced under it (a runtime bundle update)
+ * @param restores     how many times it was restored from a snapshot (a framework restart, a crash)
  */
 public record ProcessInfo(Pid pid, String name, String behaviour, String version, ProcessStatus status,
-                          long mailboxDepth, long handled, int upgrades, String heldReason) {
+                          long mailboxDepth, long handled, int upgrades, String heldReason, int handOvers, int restores) {
+
+    /** A process that never went through a hand-over or a restore (as before API 1.3). */
+    public ProcessInfo(Pid pid, String name, String behaviour, String version, ProcessStatus status,
+                       long mailboxDepth, long handled, int upgrades, String heldReason) {
+        this(pid, name, behaviour, version, status, mailboxDepth, handled, upgrades, heldReason, 0, 0);
+    }
 
     public Optional<String> nameIfAny() {
         return Optional.ofNullable(name);

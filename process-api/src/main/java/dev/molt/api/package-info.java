@@ -13,7 +13,7 @@
  * <p>Nothing in this package is implementation; the mailbox-service bundle provides it.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package dev.molt.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -133,6 +133,20 @@ public final class BehaviourLine {
         }
     }
 
+    /** The versions that served, newest first (rollback's history, for an image). */
+    public synchronized List<String> servedVersions() {
+        return List.copyOf(served);
+    }
+
+    /** Restoring an image: the versions that served before, behind any that served here already. */
+    public synchronized void restoreServed(List<String> before) {
+        for (String v : before) {
+            if (!served.contains(v) && served.size() < HISTORY) {
+                served.add(v);
+            }
+        }
+    }
+
     /** The version that served before the current one, or null. */
     public synchronized String previouslyServed() {
         return served.size() > 1 ? served.get(1) : null;

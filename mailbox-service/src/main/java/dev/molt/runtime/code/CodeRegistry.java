@@ -62,6 +62,11 @@ public final class CodeRegistry {
         return name == null ? null : lines.get(name);
     }
 
+    /** The line of {@code name}, made if there is none yet (a restored process's behaviour, before any version registers). */
+    public BehaviourLine lineFor(String name) {
+        return lines.computeIfAbsent(name, n -> new BehaviourLine(n, owner));
+    }
+
     /**
      * The line of {@code name}.
      *

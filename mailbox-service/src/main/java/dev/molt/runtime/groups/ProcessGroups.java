@@ -135,6 +135,48 @@ public final class ProcessGroups {
         }
     }
 
+    /** For an image: each group's members as pid ids in join order, and every group monitor as {group, watcher id, ref id}. */
+    public synchronized void exportTo(Map<String, Object> groupsOut, List<Object[]> monitorsOut) {
+        members.forEach((g, in) -> {
+            List<Long> ids = new ArrayList<>(in.size());
+            for (Pid p : in) {
+                ids.add(p.id());
+            }
+            groupsOut.put(g, ids);
+        });
+        monitors.forEach((g, refs) -> {
+            for (GroupMonitor.Ref r : refs) {
+                monitorsOut.add(new Object[] {g, r.watcher().id(), r.id()});
+            }
+        });
+    }
+
+    /** Restoring an image: the groups and monitors of {@link #exportTo}, for the processes that are alive here. */
+    public synchronized void restore(Map<String, ?> groupsIn, List<?> monitorsIn) {
+        groupsIn.forEach((g, ids) -> {
+            for (Object id : (List<?>) ids) {
+                Pid p = new Pid(((Number) id).longValue());
+                if (liveness.alive(p)) {
+                    used = true;
+                    members.computeIfAbsent(g, k -> new LinkedHashSet<>()).add(p);
+                    memberOf.computeIfAbsent(p, k -> new TreeSet<>()).add(g);
+                }
+            }
+        });
+        for (Object o : monitorsIn) {
+            Object[] m = (Object[]) o;
+            Pid watcher = new Pid(((Number) m[1]).longValue());
+            if (liveness.alive(watcher)) {
+                used = true;
+                long id = ((Number) m[2]).longValue();
+                refs = Math.max(refs, id);
+                GroupMonitor.Ref ref = new GroupMonitor.Ref(id, (String) m[0], watcher);
+                monitors.computeIfAbsent(ref.group(), g -> new ArrayList<>(2)).add(ref);
+                monitorsOf.computeIfAbsent(watcher, p -> new ArrayList<>(2)).add(ref);
+            }
+        }
+    }
+
     public synchronized boolean demonitor(GroupMonitor.Ref ref) {
         if (ref == null) {
             return false;

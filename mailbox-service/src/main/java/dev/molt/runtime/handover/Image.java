@@ -73,8 +73,23 @@ public final class Image {
     public static final int P_BEHAVIOUR = 2;
     /** String: the version it runs (bound) or the version its state came from (exported). */
     public static final int P_VERSION = 3;
-    /** Long: the bundle id of the version it is bound to; -1 when its state is exported (neutral, waiting for code). */
+    /**
+     * Long: the bundle id of the version it is bound to (-1 for a version registered from no bundle),
+     * {@link #NEUTRAL} when its state is exported (waiting for code), or {@link #ARRIVING}.
+     */
     public static final int P_BUNDLE = 4;
+    /**
+     * {@link #P_BUNDLE} of a process that was still in a handler when the image was made: the record
+     * holds its pid, name and behaviour; the rest comes through the relay when it exports ({@code Relay.LATE}).
+     */
+    public static final long ARRIVING = -2L;
+    /** {@link #P_BUNDLE} of a process whose state is exported (neutral data), waiting for a version to import it. */
+    public static final long NEUTRAL = -3L;
+
+    /** Whether a {@link #P_BUNDLE} value names the version the process runs (its state is live). */
+    public static boolean isBound(long bundle) {
+        return bundle >= -1;
+    }
     /** Object: the live state (bound) or the exported neutral state; null if the state was lost (held for good). */
     public static final int P_STATE = 5;
     /** Object[]: the queued messages in order (a call's message in its place). */

@@ -52,6 +52,13 @@ public abstract class Mailbox<M> extends MessageQueue implements Runnable {
     public static final int SUSPENDED = 2;
     /** The process has ended; nothing is scheduled for user messages any more. */
     public static final int EXITED = 4;
+    /**
+     * The process went to a newer revision of the runtime (see the handover package): set by its
+     * owner when it exports itself, never cleared. From then on nothing runs it here: whoever queues
+     * anything for it passes everything queued on to the successor before returning
+     * ({@link #passOn}), so that a sender's next message, sent anywhere, comes after it.
+     */
+    public static final int HANDED = 16;
 
     private static final VarHandle CTL;
     private static final VarHandle SYSTEM;
@@ -142,6 +149,10 @@ public abstract class Mailbox<M> extends MessageQueue implements Runnable {
     private boolean trySchedule(boolean forSystem, boolean last) {
         for (;;) {
             int c = ctl;
+            if ((c & HANDED) != 0) {
+                passOn();
+                return false;
+            }
             if ((c & SCHEDULED) != 0) {
                 return false;
             }
@@ -178,6 +189,52 @@ public abstract class Mailbox<M> extends MessageQueue implements Runnable {
         } else {
             d.schedule(this);
         }
+    }
+
+    /**
+     * Any thread, once {@link #HANDED}: takes ownership (waiting for an owner that exports or passes
+     * on now: it holds it for a few instructions a message) and passes everything queued to the
+     * successor. Memory ordering: a producer exchanges the tail, then reads {@code ctl}; the exporter
+     * sets HANDED with a CAS, then reads the tail. Both orders are sequentially consistent, so a
+     * message is either taken by the export or found here by its own producer, never neither.
+     */
+    private void passOn() {
+        for (int spins = 0;; spins++) {
+            if (tryAcquire()) {
+                try {
+                    passOnQueued();
+                } finally {
+                    clearBits(SCHEDULED | RUNNING);
+                }
+                if (noMessages() && !hasSystemMessages()) {
+                    return; // a producer that queued after the drain passes it on itself
+                }
+            } else if (spins < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
+    /** Owner, once {@link #HANDED}: passes every queued message (system ones too) to the successor, in order. */
+    protected abstract void passOnQueued();
+
+    public final boolean isHanded() {
+        return (ctl & HANDED) != 0;
+    }
+
+    /** Owner only, exporting for a hand-over: the next message, waiting for a producer's link (see {@link #HANDED}). */
+    public final Object pollUserLinked() {
+        Object m;
+        if (stash != null && (m = stash.poll()) != null) {
+            stashSize = stash.size();
+            if (stashSize == 0) {
+                stash = null;
+            }
+            return m;
+        }
+        return pollLinked();
     }
 
     /** Takes ownership without scheduling, if the process is not scheduled: the caller runs it inline. */

@@ -130,6 +130,21 @@ abstract class MessageQueue {
         return v;
     }
 
+    /**
+     * Consumer only: the oldest message, or null once nothing is queued, waiting for a producer that
+     * has exchanged {@code tail} but not linked yet (for a hand-over, which must take every message
+     * offered before it: see {@code Mailbox.HANDED}).
+     */
+    final Object pollLinked() {
+        for (;;) {
+            Object v = pollMessage();
+            if (v != null || tail == head) {
+                return v;
+            }
+            Thread.onSpinWait(); // a producer between its exchange and its link
+        }
+    }
+
     /** Whether nothing is queued; exact for the consumer, a volatile read of {@code tail} otherwise. */
     final boolean noMessages() {
         return tail == head;

@@ -32,6 +32,8 @@ import dev.molt.api.cluster.RemoteRouter;
 import dev.molt.runtime.MoltRuntime;
 import dev.molt.runtime.RuntimeSettings;
 import dev.molt.runtime.code.BehaviourVersion;
+import dev.molt.runtime.handover.Image;
+import dev.molt.runtime.handover.TakeOver;
 import dev.molt.runtime.observe.ObserveSettings;
 
 /**
@@ -119,6 +121,9 @@ public final class RuntimeComponent {
     private final ServiceRegistration<RuntimeInsight> insight;
     /** The EventAdmin bridge, or null where org.osgi.service.event is not wired. */
     private final AutoCloseable events;
+    private final BundleContext context;
+    /** The hand-over this revision took over from, or null. */
+    private final HandOverFigures handedOver;
     /** The deploy folder's mode in force; DS calls activate and modified one at a time, so a plain field. */
     private UpgradeMode deployUpgrade;
 
@@ -130,11 +135,38 @@ public final class RuntimeComponent {
         runtime.host(new BundleCodeHost(context, copies));
         // Typed as AutoCloseable, and the class named only here: without the wire it is never loaded.
         this.events = wired(context, "org.osgi.service.event") ? EventAdminBridge.open(context, runtime.events()) : null;
-        this.registration = context.registerService(ProcessRuntime.class, runtime, serviceProperties(properties, deployUpgrade));
-        this.insight = context.registerService(RuntimeInsight.class, runtime.insight(), serviceProperties(properties, deployUpgrade));
+        this.context = context;
+        Map<String, Object> image = HandOverChannel.take(context);
+        // Versions first, then the processes (a live one runs on with its version at once), then the service.
         this.tracker = new ServiceTracker<>(context, behaviourClass(), new BehaviourTracker(context, runtime, copies));
         tracker.open();
+        this.handedOver = image == null ? null : takeOver(image);
+        Hashtable<String, Object> props = serviceProperties(properties, deployUpgrade, handedOver);
+        this.registration = context.registerService(ProcessRuntime.class, runtime, props);
+        this.insight = context.registerService(RuntimeInsight.class, runtime.insight(), props);
     }
+
+    /** The image of the revision before: its processes go on here. */
+    private HandOverFigures takeOver(Map<String, Object> image) {
+        Object started = image.get(HANDOVER_STARTED);
+        TakeOver.Outcome o = runtime.takeOver(image, true);
+        long pause = started instanceof Long s && s != 0 ? System.nanoTime() - s : o.nanos();
+        HandOverFigures f = new HandOverFigures(o.processes(), pause, String.valueOf(image.get(Image.K_RUNTIME)));
+        LOG.log(System.Logger.Level.INFO, "took over " + o.processes() + " processes from runtime " + f.from() + " ("
+                + o.running() + " running on, " + o.waiting() + " waiting for code, " + o.arriving()
+                + " still in a handler there, " + o.timers() + " timers); longest pause " + millis(pause) + " ms");
+        return f;
+    }
+
+    /** What the last hand-over to this revision did, on the service (the shell's report reads it). */
+    record HandOverFigures(int processes, long longestPauseNanos, String from) {
+    }
+
+    private static String millis(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.1f", nanos / 1e6);
+    }
+
+    private static final String HANDOVER_STARTED = "molt.handover.started";
 
     /** A cluster bundle's router (none outside a cluster): the runtime hands it the pids that are not local. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -152,8 +184,8 @@ public final class RuntimeComponent {
         runtime.reconfigure(settings(config));
         runtime.observe(observeSettings(config, runtime.observeSettings()));
         deployUpgrade = DeploySetting.mode(config.deployUpgrade(), deployUpgrade);
-        registration.setProperties(serviceProperties(properties, deployUpgrade));
-        insight.setProperties(serviceProperties(properties, deployUpgrade));
+        registration.setProperties(serviceProperties(properties, deployUpgrade, handedOver));
+        insight.setProperties(serviceProperties(properties, deployUpgrade, handedOver));
     }
 
     /** Whether this bundle's import of {@code pkg} (an optional one) is wired to an exporter. */
@@ -185,7 +217,8 @@ public final class RuntimeComponent {
      * The component's properties on the service, as DS would publish them (private ones, starting
      * with '.', left out), with the deploy folder's mode in force rather than as typed.
      */
-    private static Hashtable<String, Object> serviceProperties(Map<String, Object> properties, UpgradeMode deployUpgrade) {
+    private static Hashtable<String, Object> serviceProperties(Map<String, Object> properties, UpgradeMode deployUpgrade,
+                                                               HandOverFigures handedOver) {
         Hashtable<String, Object> out = new Hashtable<>();
         properties.forEach((k, v) -> {
             if (!k.startsWith(".") && v != null) {
@@ -193,6 +226,11 @@ public final class RuntimeComponent {
             }
         });
         out.put(DeploySetting.PROPERTY, DeploySetting.name(deployUpgrade));
+        if (handedOver != null) {
+            out.put("molt.handover.processes", handedOver.processes());
+            out.put("molt.handover.longestPauseMillis", handedOver.longestPauseNanos() / 1e6);
+            out.put("molt.handover.from", handedOver.from());
+        }
         return out;
     }
 
@@ -200,7 +238,15 @@ public final class RuntimeComponent {
     void deactivate() {
         insight.unregister();
         registration.unregister();
-        runtime.shutdown(); // processes first, so that closing the tracker has nothing left to migrate
+        if (HandOverChannel.isReplacement(context)) {
+            // An update or refresh of this bundle: the next revision takes every process as it is.
+            Map<String, Object> image = runtime.handOver(apiVersion(), context.getBundle().getVersion().toString(),
+                    runtime.settings().upgradeTimeout().toNanos());
+            image.put(HANDOVER_STARTED, runtime.handOverStarted());
+            HandOverChannel.offer(context, image);
+        } else {
+            runtime.shutdown(); // processes first, so that closing the tracker has nothing left to migrate
+        }
         tracker.close();
         if (events != null) {
             try {
@@ -209,6 +255,20 @@ public final class RuntimeComponent {
                 LOG.log(System.Logger.Level.DEBUG, "closing the EventAdmin bridge: " + e);
             }
         }
+    }
+
+    /** The version of the API package this revision is wired to. */
+    private String apiVersion() {
+        BundleWiring wiring = context.getBundle().adapt(BundleWiring.class);
+        if (wiring != null) {
+            for (BundleWire w : wiring.getRequiredWires(PackageNamespace.PACKAGE_NAMESPACE)) {
+                Map<String, Object> a = w.getCapability().getAttributes();
+                if ("dev.molt.api".equals(a.get(PackageNamespace.PACKAGE_NAMESPACE))) {
+                    return String.valueOf(a.get(PackageNamespace.CAPABILITY_VERSION_ATTRIBUTE));
+                }
+            }
+        }
+        return "unknown";
     }
 
     static RuntimeSettings settings(Config c) {

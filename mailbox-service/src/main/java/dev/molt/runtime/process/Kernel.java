@@ -79,6 +79,13 @@ public final class Kernel {
      * cluster bundle comes or goes, read by whoever sends to a remote pid (never on a local send).
      */
     private volatile RemoteRouter router;
+    /**
+     * Where handed-over processes pass their traffic (see {@link Successor}). Volatile: set by the
+     * hand-over before the first process is HANDED; read by whoever queues for a HANDED process, and
+     * a HANDED bit read by a CAS after it orders the two.
+     */
+    private volatile Successor successor = Successor.NONE;
+    private final PendingTimers pendingTimers = new PendingTimers(this);
 
     public Kernel(RuntimeSettings settings) {
         this.settings = settings;
@@ -141,6 +148,28 @@ public final class Kernel {
 
     public void router(RemoteRouter r) {
         this.router = r;
+    }
+
+    public Successor successor() {
+        return successor;
+    }
+
+    public void successor(Successor s) {
+        this.successor = s;
+    }
+
+    public PendingTimers pendingTimers() {
+        return pendingTimers;
+    }
+
+    /** The highest monitor reference handed out (for an image). */
+    public long lastRef() {
+        return refs.get();
+    }
+
+    /** Restoring an image: references go on after {@code last}. */
+    public void refsAfter(long last) {
+        refs.accumulateAndGet(last, Math::max);
     }
 
     public ProcessTable table() {

@@ -196,15 +196,7 @@ public final class Messaging {
 
     public TimerRef sendAfter(Pid to, Object message, Duration delay) {
         checkMessage(message);
-        ScheduledFuture<?> f = kernel.timers().schedule(() -> {
-            Proc p = kernel.table().get(to);
-            if (p != null) {
-                p.enqueue(message);
-            } else if (!to.isLocal() && kernel.router() != null) {
-                kernel.router().send(to, message); // checked when it fires: a timer has no caller to tell
-            }
-        }, delay.toNanos(), TimeUnit.NANOSECONDS);
-        return () -> f.cancel(false);
+        return kernel.pendingTimers().schedule(to, message, delay.toNanos());
     }
 
     public CompletionStage<ExitReason> watch(Pid pid) {
@@ -214,6 +206,10 @@ public final class Messaging {
         CompletableFuture<ExitReason> f = new CompletableFuture<>();
         Proc p = kernel.table().get(pid);
         if (p == null || !Watchers.add(p, f)) {
+            if (p != null && p.isHanded()) {
+                kernel.successor().watch(pid, f);
+                return f.minimalCompletionStage();
+            }
             ExitReason r = p == null ? null : p.exitReason();
             f.complete(r != null ? r : ExitReason.NOPROC);
         }

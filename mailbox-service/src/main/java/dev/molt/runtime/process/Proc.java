@@ -75,6 +75,12 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
      * also set from null by an upgrade that gave up waiting ({@link #showMigration}). Volatile for listings.
      */
     private volatile Migration move;
+    /**
+     * Runtime hand-overs (low 16 bits) and restores from a snapshot (high 16) this process went
+     * through. Written only while it is restored, before it first runs (its release CAS publishes
+     * it); an int, so a listing reads it whole.
+     */
+    private int lives;
     /** Made once, under this object's monitor; volatile for the double check. */
     private volatile Watchers watchers;
     /** Notes of a default migration under way (owner only, during an import). */
@@ -141,6 +147,11 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
 
     @Override
     public void turn() {
+        if (isHanded()) {
+            passOnQueued(); // a newer runtime has it: nothing runs here any more
+            release();
+            return;
+        }
         boolean wholeTurn = false;
         try {
             drainSystem();
@@ -164,6 +175,28 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
             exit(ExitReason.error("runtime fault", t), Ending.KILL);
         } finally {
             release(wholeTurn);
+        }
+    }
+
+    /** Owner, once handed over: everything queued goes to the successor, system messages first (see {@link Successor}). */
+    @Override
+    protected void passOnQueued() {
+        Successor to = kernel().successor();
+        SystemMessage s;
+        while ((s = pollSystem()) != null) {
+            if (s instanceof SystemMessage.Migrate m) {
+                m.task().notRun(this); // an upgrade's step: settled here, the successor has its own coordinator
+            } else {
+                to.signal(pid, s);
+            }
+        }
+        Object m;
+        while ((m = pollUserLinked()) != null) {
+            if (m instanceof Call c) {
+                to.call(pid, c.message, c);
+            } else {
+                to.send(pid, m);
+            }
         }
     }
 
@@ -436,6 +469,11 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
     }
 
     /** The exit reason once ended, else null. */
+    public ExitReason endedWith() {
+        return exitReason();
+    }
+
+    /** The exit reason once ended, else null. */
     ExitReason exitReason() {
         Watchers w = watchers;
         return w == null ? null : w.exitReason();
@@ -460,7 +498,31 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
         String shown = v != null ? v.version() : m != null ? m.exportedFrom() : null;
         long c = (long) COUNTERS.getAcquire(this);
         return new ProcessInfo(pid, name, line.name(), shown == null ? "?" : shown, status(), depth(),
-                c & HANDLED_MASK, (int) (c >>> UPGRADES_SHIFT), m == null ? null : m.heldReason());
+                c & HANDLED_MASK, (int) (c >>> UPGRADES_SHIFT), m == null ? null : m.heldReason(), handOvers(), restores());
+    }
+
+    /** Hand-overs this process went through. */
+    public int handOvers() {
+        return lives & 0xFFFF;
+    }
+
+    /** Restores from a snapshot this process went through. */
+    public int restores() {
+        return lives >>> 16;
+    }
+
+    /** Restoring, before it runs: its counters as the image has them. */
+    void restoreCounters(long handled, int upgrades, int handOvers, int restores) {
+        COUNTERS.setRelease(this, (handled & HANDLED_MASK) | ((long) Math.min(upgrades, 0xFFFF) << UPGRADES_SHIFT));
+        lives = Math.min(handOvers, 0xFFFF) | (Math.min(restores, 0xFFFF) << 16);
+    }
+
+    long handledCount() {
+        return ((long) COUNTERS.getAcquire(this)) & HANDLED_MASK;
+    }
+
+    int upgradeCount() {
+        return (int) (((long) COUNTERS.getAcquire(this)) >>> UPGRADES_SHIFT);
     }
 
     /** Owner, after an import: one more upgrade for {@code proc:info}. */

@@ -27,6 +27,16 @@ public final class ProcessTable {
         return new Pid(ids.incrementAndGet());
     }
 
+    /** The highest pid id handed out. */
+    public long lastPid() {
+        return ids.get();
+    }
+
+    /** Restoring an image: pids go on after {@code last}. */
+    void pidsAfter(long last) {
+        ids.accumulateAndGet(last, Math::max);
+    }
+
     /** Whether {@code pid} was ever handed out by this table. */
     public boolean everExisted(Pid pid) {
         return pid.id() <= ids.get();

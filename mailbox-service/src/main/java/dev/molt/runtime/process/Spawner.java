@@ -80,6 +80,11 @@ public final class Spawner {
      */
     private static boolean linkBeforeInit(Proc p, Proc parent) {
         if (!Watchers.add(parent, p)) {
+            if (parent.isHanded()) {
+                p.kernel().successor().link(parent.pid(), p.pid()); // the parent went to a newer runtime: its half goes there
+                Watchers.add(p, parent);
+                return true;
+            }
             p.exit(ExitReason.killed("the process to link it to ended before it started"), Proc.Ending.KILL);
             p.release();
             return false;

@@ -36,11 +36,16 @@ final class Watchers {
     /** Owner. */
     boolean trapExits;
 
-    /** Any thread: adds a watcher to {@code p}; false if it has ended (the caller reports noproc). */
+    /**
+     * Any thread: adds a watcher to {@code p}; false if it has ended (the caller reports noproc) or
+     * was handed over to a newer runtime ({@code p.isHanded()}: the caller tells the successor). The
+     * export reads the list under the same monitor after setting HANDED, so a watcher is in the list
+     * it exported or refused here, never neither.
+     */
     static boolean add(Proc p, Object w) {
         Watchers ws = p.watchers();
         synchronized (p) {
-            if (p.isExited()) {
+            if (p.isExited() || p.isHanded()) {
                 return false;
             }
             if (ws.list == null) {
@@ -100,6 +105,75 @@ final class Watchers {
         return new Inspection.Watching(links, monitors, watches);
     }
 
+    /**
+     * Owner of {@code p}, once it is HANDED: its links, monitors and outside watches, for the image
+     * (see {@code handover.Image}): {@code links} gets the linked local pids, {@code monitoredBy}
+     * pairs (ref id, watcher pid), {@code watches} the outside futures. Remote watchers are not
+     * carried over (a cluster's remote monitors and links go with the old revision).
+     */
+    static boolean trapsExits(Proc p) {
+        Watchers ws = p.watchersIfAny();
+        return ws != null && ws.trapExits;
+    }
+
+    static void exportTo(Proc p, java.util.List<Long> links, java.util.List<Long> monitoredBy,
+                         java.util.List<CompletableFuture<?>> watches) {
+        Watchers ws = p.watchersIfAny();
+        if (ws == null) {
+            return;
+        }
+        synchronized (p) {
+            if (ws.list == null) {
+                return;
+            }
+            for (Object w : ws.list) {
+                if (w instanceof MonitorWatch mw) {
+                    monitoredBy.add(mw.ref().id());
+                    monitoredBy.add(mw.watcher().pid().id());
+                } else if (w instanceof Proc linked) {
+                    links.add(linked.pid().id());
+                } else if (w instanceof CompletableFuture<?> f) {
+                    watches.add(f);
+                }
+            }
+        }
+    }
+
+    /** Restoring {@code p} (not yet running): it traps exits. */
+    static void restoreTrap(Proc p, boolean trap) {
+        if (trap) {
+            p.watchers().trapExits = true;
+        }
+    }
+
+    /** Restoring: {@code watcher} monitors {@code target} with {@code ref}; a watcher that has ended is told at once. */
+    static void restoreMonitor(Proc target, MonitorRef ref, Proc watcher) {
+        if (!add(target, new MonitorWatch(ref, watcher))) {
+            watcher.enqueue(new Down(ref, target.pid(), ExitReason.NOPROC));
+        }
+    }
+
+    /** Restoring: {@code p}'s half of a link with {@code other}, unless it is there already. */
+    static void restoreLink(Proc p, Proc other) {
+        Watchers ws = p.watchers();
+        synchronized (p) {
+            if (ws.list != null && ws.list.contains(other)) {
+                return;
+            }
+        }
+        if (!add(p, other) && p.isExited()) {
+            other.enqueueSystem(new SystemMessage.LinkExit(p.pid(), p.exitReason() == null ? ExitReason.NOPROC : p.exitReason()));
+        }
+    }
+
+    /** Restoring: an outside watch of {@code p}'s exit. */
+    static void restoreWatch(Proc p, CompletableFuture<ExitReason> f) {
+        if (!add(p, f)) {
+            ExitReason r = p.exitReason();
+            f.complete(r != null ? r : ExitReason.NOPROC);
+        }
+    }
+
     /** Tells every watcher taken by {@link #end} that {@code p} ended. */
     static void tellAll(Proc p, List<Object> watchers, ExitReason reason) {
         if (watchers == null) {
@@ -134,7 +208,11 @@ final class Watchers {
         }
         Proc t = p.kernel().table().get(target);
         if (t == null || !add(t, new MonitorWatch(ref, p))) {
-            p.enqueue(new Down(ref, target, ExitReason.NOPROC));
+            if (t != null && t.isHanded()) {
+                p.kernel().successor().monitor(target, ref, p.pid());
+            } else {
+                p.enqueue(new Down(ref, target, ExitReason.NOPROC));
+            }
         }
         return ref;
     }
@@ -157,7 +235,10 @@ final class Watchers {
         }
         Proc o = p.kernel().table().get(other);
         if (o == null || o == p || !add(o, p)) {
-            throw ProcessTable.notAlive(other);
+            if (o == null || o == p || !o.isHanded()) {
+                throw ProcessTable.notAlive(other);
+            }
+            p.kernel().successor().link(other, p.pid());
         }
         add(p, o);
     }

@@ -8,6 +8,7 @@ import dev.molt.runtime.code.BehaviourVersion;
 import dev.molt.runtime.neutral.MigrationNotes;
 import dev.molt.runtime.neutral.Neutral;
 import dev.molt.runtime.process.Call;
+import dev.molt.runtime.process.ExportedMessage;
 import dev.molt.runtime.process.Proc;
 import dev.molt.runtime.process.SystemMessage;
 import dev.molt.runtime.process.Texts;
@@ -25,10 +26,6 @@ final class Migrations {
     private static final System.Logger LOG = System.getLogger("dev.molt.runtime");
 
     private Migrations() {
-    }
-
-    /** A queued message exported by an outgoing version, waiting for the next version to import it. */
-    record Exported(String fromVersion, Object neutral) {
     }
 
     /** Leave {@code move.from} at the next boundary, and go on to the target if there is one. */
@@ -115,7 +112,7 @@ final class Migrations {
                 Call c = e instanceof Call cc ? cc : null;
                 Object msg = c != null ? c.message : e;
                 if (Neutral.needsConversion(msg, exportable)) {
-                    Object out = new Exported(from.version(), Neutral.toNeutral(code.exportMessage(p, msg), exportable));
+                    Object out = new ExportedMessage(from.version(), Neutral.toNeutral(code.exportMessage(p, msg), exportable));
                     converted++;
                     if (c != null) {
                         c.message = out;
@@ -168,7 +165,7 @@ final class Migrations {
                 int i = 0;
                 for (Object e : stash) {
                     Object msg = e instanceof Call c ? c.message : e;
-                    imported[i++] = msg instanceof Exported ex ? code.importMessage(p, ex.fromVersion(), ex.neutral()) : msg;
+                    imported[i++] = msg instanceof ExportedMessage ex ? code.importMessage(p, ex.fromVersion(), ex.neutral()) : msg;
                 }
                 ArrayDeque<Object> fresh = new ArrayDeque<>(imported.length);
                 i = 0;

@@ -324,6 +324,48 @@ public final class UpgradeCoordinator {
         }
     }
 
+    /**
+     * Processes restored with an exported state (from a snapshot, or moving when the runtime was
+     * handed over), owned by the restoring thread: each imports into the version of its behaviour
+     * that serves, now or when one registers, exactly as after a withdrawal.
+     *
+     * @param exportedFrom the version each state came from, in the order of {@code procs}
+     */
+    public void adoptWaiting(BehaviourLine line, List<Proc> procs, List<String> exportedFrom) {
+        if (procs.isEmpty()) {
+            return;
+        }
+        BehaviourVersion serving = line.serving();
+        Line lu = line(line);
+        UpgradeRecord rec;
+        synchronized (lu) {
+            rec = lu.pendingAtomic != null ? lu.pendingAtomic
+                    : begin(lu, line, exportedFrom.get(0), UpgradeMode.ATOMIC, null, procs.size());
+            if (serving == null) {
+                lu.pendingAtomic = rec;
+            }
+        }
+        for (int i = 0; i < procs.size(); i++) {
+            Proc p = procs.get(i);
+            Move mv = new Move(rec, null, null, p, () -> { });
+            mv.exportedFrom = exportedFrom.get(i);
+            mv.exportedAt = System.nanoTime();
+            mv.stateLost = p.state() == null;
+            rec.add(mv);
+            rec.exported(mv, 0);
+            p.migration(mv);
+            if (mv.stateLost) {
+                rec.held(mv, "its state was lost before the runtime was replaced (its export had failed); kill it");
+            }
+        }
+        if (serving != null) {
+            rec.target(serving.version());
+            for (Proc p : procs) {
+                p.enqueueSystem(Migrations.importTask(serving, rec, () -> { }));
+            }
+        }
+    }
+
     private void warnIfDuplicate(BehaviourVersion v) {
         List<BehaviourVersion> same = v.line().sameVersionAs(v);
         if (!same.isEmpty()) {

@@ -16,6 +16,8 @@ import dev.molt.api.UpgradeReport;
 public final class UpgradeHistory {
 
     private final Deque<UpgradeRecord> records = new ArrayDeque<>();
+    /** Reports of a runtime revision this one took over from (a hand-over), oldest first; shown before this runtime's own. */
+    private final List<UpgradeReport> earlier = new ArrayList<>();
     private int limit;
 
     public UpgradeHistory(int limit) {
@@ -59,13 +61,22 @@ public final class UpgradeHistory {
         return all;
     }
 
+    /** A hand-over: the outgoing revision's reports come first in this one's history. */
+    public synchronized void takeEarlier(List<UpgradeReport> reports) {
+        earlier.addAll(0, reports);
+        while (earlier.size() > limit) {
+            earlier.remove(0);
+        }
+    }
+
     /** The settled upgrades' reports (completed, at the canary stage, aborted), oldest first. */
     public List<UpgradeReport> reports() {
         List<UpgradeRecord> all;
+        List<UpgradeReport> out;
         synchronized (this) {
             all = new ArrayList<>(records);
+            out = new ArrayList<>(earlier);
         }
-        List<UpgradeReport> out = new ArrayList<>(all.size());
         for (UpgradeRecord r : all) {
             if (r.isSettled()) {
                 out.add(r.report());

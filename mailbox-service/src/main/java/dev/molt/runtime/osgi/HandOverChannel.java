@@ -1,0 +1,100 @@
+package dev.molt.runtime.osgi;
+
+import java.util.Hashtable;
+import java.util.Map;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.startlevel.BundleStartLevel;
+
+/**
+ * How one revision of the runtime bundle hands its process table to the next within one JVM: a
+ * service in the <em>system bundle's</em> registry, typed {@code java.util.Map}.
+ *
+ * <p>Why this channel: the old revision's own services go when it stops, the system bundle's do not;
+ * {@code java.util.Map} is a class both revisions see as the same (neither sees the other's classes);
+ * and it carries live objects — behaviour states, callers' futures — which the bundle's data area
+ * could only hold serialized, and the processes' states need not be neutral for it. The new revision
+ * finds it by the bundle's symbolic name when it activates, and unregisters it.
+ *
+ * <p>Thread rule: DS's activate and deactivate threads.
+ */
+final class HandOverChannel {
+
+    static final String PROPERTY = "molt.handover";
+    /** The image key of the registration's own unregistering ({@code Runnable}). */
+    private static final String WITHDRAW = "molt.handover.withdraw";
+
+    private HandOverChannel() {
+    }
+
+    /**
+     * Whether this bundle stops to start again while the framework stays up: an update, a refresh, a
+     * deploy folder's replaced jar. A plain {@code stop} (which clears the bundle's persistent
+     * autostart first) and a framework shutdown are not.
+     */
+    static boolean isReplacement(BundleContext own) {
+        try {
+            Bundle system = own.getBundle(0);
+            if (system.getState() == Bundle.STOPPING) {
+                return false;
+            }
+            BundleStartLevel sl = own.getBundle().adapt(BundleStartLevel.class);
+            return sl != null && sl.isPersistentlyStarted();
+        } catch (IllegalStateException | SecurityException e) {
+            return false;
+        }
+    }
+
+    static boolean isFrameworkStopping(BundleContext own) {
+        try {
+            return own.getBundle(0).getState() == Bundle.STOPPING;
+        } catch (IllegalStateException e) {
+            return true;
+        }
+    }
+
+    /** Offers {@code image} to the next revision. */
+    static void offer(BundleContext own, Map<String, Object> image) {
+        BundleContext system = own.getBundle(0).getBundleContext();
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(PROPERTY, own.getBundle().getSymbolicName());
+        ServiceRegistration<?> reg = system.registerService(Map.class.getName(), image, props);
+        image.put(WITHDRAW, (Runnable) () -> {
+            try {
+                reg.unregister();
+            } catch (IllegalStateException gone) {
+                // unregistered already
+            }
+        });
+    }
+
+    /** The image an earlier revision of this bundle offered, taken (and withdrawn), or null. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> take(BundleContext own) {
+        String filter = "(" + PROPERTY + "=" + own.getBundle().getSymbolicName() + ")";
+        ServiceReference<?>[] refs;
+        try {
+            refs = own.getServiceReferences(Map.class.getName(), filter);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        if (refs == null || refs.length == 0) {
+            return null;
+        }
+        Object service = own.getService(refs[0]);
+        own.ungetService(refs[0]);
+        if (!(service instanceof Map<?, ?> m)) {
+            return null;
+        }
+        Map<String, Object> image = (Map<String, Object>) m;
+        Object withdraw = image.remove(WITHDRAW);
+        if (withdraw instanceof Runnable r) {
+            r.run();
+        }
+        return image;
+    }
+}

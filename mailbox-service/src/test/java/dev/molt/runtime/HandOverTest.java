@@ -1,0 +1,132 @@
+package dev.molt.runtime;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.After;
+import org.junit.Test;
+
+import dev.molt.api.ExitReason;
+import dev.molt.api.Pid;
+import dev.molt.api.ProcessInfo;
+
+/**
+ * A runtime hands its table to another in the same JVM (what a runtime bundle update does, without the
+ * framework): processes, states, mailboxes, names, timers, links, monitors and watches go on there;
+ * what reaches the old one afterwards is passed on in order; a process still in a handler follows late.
+ */
+public class HandOverTest {
+
+    private static final Duration T = Duration.ofSeconds(10);
+    private MoltRuntime a;
+    private MoltRuntime b;
+
+    @After
+    public void tearDown() {
+        if (b != null) {
+            b.shutdown();
+        }
+    }
+
+    private static MoltRuntime runtime() {
+        return new MoltRuntime(RuntimeSettings.defaults().withWorkers(2));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> seen(MoltRuntime rt, Pid p) {
+        return (List<String>) rt.call(p, "get", T);
+    }
+
+    @Test
+    public void aHandOverKeepsProcessesStatesMailboxesNamesTimersAndWatchers() throws Exception {
+        Echo code = new Echo("e");
+        a = runtime();
+        a.register("echo", "1.0.0", code);
+        Pid one = a.spawn("echo", "one", null);
+        Pid two = a.spawn("echo", null, null);
+        Pid three = a.spawn("echo", null, null);
+        a.send(one, "x1");
+        a.send(one, "x2");
+        a.send(one, two); // one links to two
+        a.send(two, List.of("monitor", three));
+        assertEquals(List.of("x1", "x2"), seen(a, one));
+        seen(a, two); // the monitor is set
+        a.sendAfter(one, "timer", Duration.ofMillis(400));
+        CompletableFuture<ExitReason> watch = a.watch(three).toCompletableFuture();
+
+        Map<String, Object> image = a.handOver("1.2.0", "test", TimeUnit.SECONDS.toNanos(5));
+        a.send(one, "after"); // to the old facade: passed on
+
+        b = runtime();
+        b.register("echo", "1.0.0", code);
+        b.takeOver(image, true);
+        assertEquals(List.of("x1", "x2", "after"), seen(b, one));
+        assertEquals(one, b.whereis("one").orElseThrow());
+        assertEquals(List.of("x1", "x2", "after"), seen(a, one)); // a call through the old facade, answered here
+        ProcessInfo info = b.info(one).orElseThrow();
+        assertEquals(1, b.processes().stream().filter(p -> p.pid().equals(one)).count());
+        assertTrue("counted as handled: " + info, info.handled() >= 5);
+
+        long deadline = System.nanoTime() + T.toNanos();
+        while (!seen(b, one).contains("timer") && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertTrue("the timer fired in the new runtime", seen(b, one).contains("timer"));
+
+        assertTrue(b.kill(three, "gone"));
+        assertEquals(ExitReason.Kind.KILLED, watch.get(10, TimeUnit.SECONDS).kind());
+        deadline = System.nanoTime() + T.toNanos();
+        while (seen(b, two).stream().noneMatch(s -> s.startsWith("Down")) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertTrue("two's monitor of three fired: " + seen(b, two), seen(b, two).stream().anyMatch(s -> s.startsWith("Down")));
+
+        CompletableFuture<ExitReason> oneGone = b.watch(one).toCompletableFuture();
+        b.send(two, "crash"); // linked: one goes too
+        assertEquals(ExitReason.Kind.LINKED, oneGone.get(10, TimeUnit.SECONDS).kind());
+        assertFalse(b.whereis("one").isPresent());
+    }
+
+    @Test
+    public void aProcessInAHandlerFollowsLateWithItsMessagesFirst() throws Exception {
+        Echo code = new Echo("e");
+        a = runtime();
+        a.register("echo", "1.0.0", code);
+        Pid p = a.spawn("echo", "busy", null);
+        Echo.Gate gate = new Echo.Gate(new CountDownLatch(1), new CountDownLatch(1));
+        a.send(p, gate);
+        assertTrue(gate.entered().await(10, TimeUnit.SECONDS));
+        a.send(p, "m1"); // queued behind the running handler, in the old runtime
+
+        Map<String, Object> image = a.handOver("1.2.0", "test", TimeUnit.MILLISECONDS.toNanos(50));
+        b = runtime();
+        b.register("echo", "1.0.0", code);
+        b.takeOver(image, true);
+        b.send(p, "m2"); // to the new runtime, while the process is still in its handler in the old one
+        a.send(p, "m3"); // and one more through the old facade
+        gate.release().countDown();
+        long deadline = System.nanoTime() + T.toNanos();
+        List<String> s;
+        while ((s = seenOrEmpty(b, p)).size() < 4 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(List.of("released", "m1", "m2", "m3"), seenOrEmpty(b, p));
+        assertEquals(1, b.info(p).orElseThrow().handOvers());
+    }
+
+    private static List<String> seenOrEmpty(MoltRuntime rt, Pid p) {
+        try {
+            return seen(rt, p);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+}
