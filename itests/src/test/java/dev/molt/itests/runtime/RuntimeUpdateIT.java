@@ -1,0 +1,207 @@
+package dev.molt.itests.runtime;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNotSame;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.options;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FileInputStream;
+import java.io.InputStream;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerMethod;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.wiring.BundleWiring;
+import org.osgi.util.tracker.ServiceTracker;
+
+import dev.molt.api.ExitReason;
+import dev.molt.api.Pid;
+import dev.molt.api.ProcessRuntime;
+import dev.molt.api.Struct;
+import dev.molt.itests.MoltTestSupport;
+
+/**
+ * The runtime bundle itself updated under load, in a real Felix: a thousand counters, four senders
+ * with sequence numbers and a caller, all through whatever ProcessRuntime service is registered at
+ * the time (the old one until the new one is there: it passes everything on). Afterwards every counter
+ * has every message once and in each sender's order, every call was answered, a timer set before the
+ * update fired after it, an outside watch and a link carried over, and the old revision's class loader
+ * is collected.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerMethod.class)
+public class RuntimeUpdateIT extends MoltTestSupport {
+
+    static final int PROCESSES = 1000;
+    static final int SENDERS = 4;
+    static final int PER_SENDER = 200_000;
+    static final String RUNTIME = "dev.molt.mailbox-service";
+
+    @Configuration
+    public Option[] config() {
+        return options(runtimeBundles(true));
+    }
+
+    /** The runtime jar of this build with another Bundle-Version: a rebuilt runtime, as far as the framework can tell. */
+    static byte[] runtimeJarWithVersion(String version) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (InputStream file = new FileInputStream(path("dev.molt.mailbox-service"));
+             JarInputStream in = new JarInputStream(file)) {
+            Manifest mf = new Manifest(in.getManifest());
+            mf.getMainAttributes().putValue("Bundle-Version", version);
+            try (JarOutputStream out = new JarOutputStream(bytes, mf)) {
+                JarEntry e;
+                while ((e = in.getNextJarEntry()) != null) {
+                    out.putNextEntry(new JarEntry(e.getName()));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    private Bundle runtimeBundle() {
+        for (Bundle b : context.getBundles()) {
+            if (RUNTIME.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no runtime bundle");
+    }
+
+    @Test
+    public void aRuntimeUpdateUnderLoadLosesDuplicatesAndReordersNothing() throws Exception {
+        awaitBehaviour("counter", "1.0.0");
+        Bundle rt = runtimeBundle();
+        WeakReference<ClassLoader> oldLoader = new WeakReference<>(rt.adapt(BundleWiring.class).getClassLoader());
+        ServiceTracker<ProcessRuntime, ProcessRuntime> services = new ServiceTracker<>(context, ProcessRuntime.class, null);
+        services.open();
+        ProcessRuntime before = runtime;
+        List<Pid> pids = new ArrayList<>();
+        for (int i = 0; i < PROCESSES; i++) {
+            pids.add(before.spawn("counter", null, 0));
+        }
+        Pid linkedA = before.spawn("counter", "linked-a", 0);
+        Pid linkedB = before.spawnLinked(linkedA, "counter", "linked-b", 0);
+        CompletableFuture<ExitReason> watchA = before.watch(linkedA).toCompletableFuture();
+        before.sendAfter(pids.get(0), List.of("timer", 1), Duration.ofMillis(1500));
+
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong sentSoFar = new AtomicLong();
+        long[][] sent = new long[SENDERS][PROCESSES];
+        List<Thread> threads = new ArrayList<>();
+        ProcessRuntime[] last = new ProcessRuntime[SENDERS + 1];
+        for (int s = 0; s < SENDERS; s++) {
+            int sender = s;
+            last[s] = before;
+            threads.add(new Thread(() -> {
+                int k = sender * 251;
+                for (int i = 0; i < PER_SENDER; i++) {
+                    ProcessRuntime now = services.getService(); // null between the two revisions: keep the one held
+                    if (now != null) {
+                        last[sender] = now;
+                    }
+                    k = (k + 1) % PROCESSES;
+                    last[sender].send(pids.get(k), List.of("s" + sender, ++sent[sender][k]));
+                    sentSoFar.incrementAndGet();
+                }
+                last[sender] = null;
+            }, "sender-" + s));
+        }
+        AtomicLong answered = new AtomicLong();
+        List<Throwable> failed = new ArrayList<>();
+        last[SENDERS] = before;
+        threads.add(new Thread(() -> {
+            int k = 0;
+            while (!stop.get()) {
+                ProcessRuntime now = services.getService();
+                if (now != null) {
+                    last[SENDERS] = now;
+                }
+                k = (k + 7) % PROCESSES;
+                try {
+                    assertNotNull(last[SENDERS].call(pids.get(k), "get", Duration.ofSeconds(30)));
+                    answered.incrementAndGet();
+                } catch (RuntimeException | AssertionError e) {
+                    synchronized (failed) {
+                        failed.add(e);
+                    }
+                }
+            }
+            last[SENDERS] = null;
+        }, "caller"));
+        threads.forEach(Thread::start);
+        before = null;
+        runtime = null; // the test holds no reference to the old revision's service from here on
+
+        await("traffic to flow", () -> answered.get() > 50 && sentSoFar.get() > SENDERS * PER_SENDER / 4);
+        rt.update(new ByteArrayInputStream(runtimeJarWithVersion("0.1.1.test")));
+        ProcessRuntime after = services.waitForService(TimeUnit.SECONDS.toMillis(30));
+        assertNotNull("a runtime service after the update", after);
+        long answeredAtUpdate = answered.get();
+        await("calls answered by the new revision", () -> answered.get() > answeredAtUpdate + 100);
+        for (Thread t : threads.subList(0, SENDERS)) {
+            t.join(TimeUnit.SECONDS.toMillis(120));
+        }
+        stop.set(true);
+        threads.get(SENDERS).join(TimeUnit.SECONDS.toMillis(60));
+        synchronized (failed) {
+            assertTrue("every call was answered; failed: " + failed, failed.isEmpty());
+        }
+        assertEquals("0.1.1.test", rt.getVersion().toString());
+
+        ProcessRuntime current = services.getService();
+        // The timer set before the update fires after it (1.5 s after it was set).
+        Pid first = pids.get(0);
+        await("the timer to fire", () -> {
+            Struct s = (Struct) current.state(first).toCompletableFuture().join();
+            return ((Map<?, ?>) s.get("lastSeq")).containsKey("timer");
+        });
+        for (int k = 0; k < PROCESSES; k++) {
+            Pid p = pids.get(k);
+            long total = 0;
+            Struct state = (Struct) current.state(p).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> lastSeq = (Map<String, Object>) state.get("lastSeq");
+            for (int s = 0; s < SENDERS; s++) {
+                total += sent[s][k];
+                Number seen = (Number) lastSeq.get("s" + s);
+                assertEquals("process " + p + ", sender " + s, sent[s][k], seen == null ? 0 : seen.longValue());
+            }
+            assertEquals("out of order at " + p, 0L, ((Number) state.get("outOfOrder")).longValue());
+            long timer = k == 0 ? 1 : 0;
+            assertEquals("messages counted by " + p, total + timer, ((Number) state.get("count")).longValue());
+            assertEquals(1, current.info(p).orElseThrow().handOvers());
+        }
+        // The link and the outside watch carried over.
+        current.send(linkedB, "crash");
+        assertEquals(ExitReason.Kind.LINKED, watchA.get(30, TimeUnit.SECONDS).kind());
+
+        assertNotSame(after.getClass().getClassLoader(), oldLoader.get());
+        after = null;
+        services.close();
+        awaitCollected(oldLoader, "the old runtime revision's class loader");
+    }
+}
