@@ -35,6 +35,7 @@ import dev.molt.runtime.handover.HandOver;
 import dev.molt.runtime.handover.Image;
 import dev.molt.runtime.handover.Relay;
 import dev.molt.runtime.handover.TakeOver;
+import dev.molt.runtime.neutral.ClassCache;
 import dev.molt.runtime.observe.EventStream;
 import dev.molt.runtime.observe.Insight;
 import dev.molt.runtime.observe.ObserveSettings;
@@ -702,6 +703,7 @@ public class MoltRuntime implements ProcessRuntime {
         observations.close();
         kernel.dispatcher().shutdown();
         kernel.timers().shutdownNow();
+        ClassCache.clearAll(); // nothing of this revision may stay in the classes that outlive it
     }
 
     /**
@@ -736,6 +738,7 @@ public class MoltRuntime implements ProcessRuntime {
         observations.close();
         kernel.dispatcher().shutdown();
         kernel.timers().shutdownNow();
+        ClassCache.clearAll();
         try {
             kernel.dispatcher().awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

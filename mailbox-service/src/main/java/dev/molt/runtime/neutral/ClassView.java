@@ -10,8 +10,9 @@ import dev.molt.api.Struct;
  * How one version's code sees classes: whether a class is the one its class loader finds under
  * that name (the conversion rule's check on delivery), and which class a struct's type names.
  *
- * <p>The check is cached per class in a {@link ClassValue}: the entry lives in the checked class
- * and refers to this view only weakly, so neither side pins the other's loader. A class loader
+ * <p>The check is cached per class in a {@link ClassCache}: the entry lives in the checked class
+ * and refers to this view only weakly, so neither side pins the other's loader (and the runtime takes
+ * the entries out when it stops). A class loader
  * answers a name once; after that a check costs a lookup in the class's own map, and a record
  * whose components are all closed types (primitives, final JDK classes) is checked as a whole.
  *
@@ -32,12 +33,7 @@ public final class ClassView implements Neutral.ClassResolver {
     private final ClassLoader loader;
     private final Class<?> codeClass;
     /** What a value of each class needs, worked out once per class (see {@link Kind}). */
-    private final ClassValue<Kind> kinds = new ClassValue<>() {
-        @Override
-        protected Kind computeValue(Class<?> c) {
-            return kindOf(c);
-        }
-    };
+    private final ClassCache<Kind> kinds = new ClassCache<>(this::kindOf);
     /** Struct type names, as typed or qualified, to the class they name here (absent: none). */
     private final Map<String, Class<?>> structTypes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> missingStructTypes = new ConcurrentHashMap<>();

@@ -19,18 +19,15 @@ import java.lang.reflect.Type;
  */
 final class Shape {
 
-    private static final ClassValue<Shape> SHAPES = new ClassValue<>() {
-        @Override
-        protected Shape computeValue(Class<?> type) {
-            java.util.Set<Class<?>> building = BUILDING.get();
-            building.add(type);
-            try {
-                return new Shape(type);
-            } finally {
-                building.remove(type);
-            }
+    private static final ClassCache<Shape> SHAPES = new ClassCache<>(type -> {
+        java.util.Set<Class<?>> building = Shape.BUILDING.get();
+        building.add(type);
+        try {
+            return new Shape(type);
+        } finally {
+            building.remove(type);
         }
-    };
+    });
 
     final String[] names;
     final Type[] genericTypes;
