@@ -666,6 +666,7 @@ public class MoltRuntime implements ProcessRuntime {
      */
     public Map<String, Object> handOver(String api, String runtimeVersion, long graceNanos) {
         Map<String, Object> image = HandOver.newImage(Image.FORM_LIVE, api, runtimeVersion, 0, 0);
+        image.put(Image.K_API_CLASS, Pid.class);
         HandOver h = new HandOver(kernel, this::stopThreads);
         h.run(image, graceNanos);
         replacedBy = h.relay(); // spawns went on until the image was made (a supervisor's restart); no more now

@@ -40,6 +40,11 @@ public final class Image {
     public static final String K_FORM = "form";
     /** String: the version of the {@code dev.molt.api} package the image was made with. */
     public static final String K_API = "api";
+    /**
+     * Live form only: the {@code Class} of {@code dev.molt.api.Pid} the image's values were made with.
+     * A revision that sees another one (process-api was refreshed) cannot use the live objects.
+     */
+    public static final String K_API_CLASS = "apiClass";
     /** String: the version of the runtime bundle that made it. */
     public static final String K_RUNTIME = "runtime";
     /** Long: when it was made (epoch milliseconds). */

@@ -62,6 +62,54 @@ public final class TakeOver {
      * @param handOver true for a runtime hand-over (a process's hand-over count goes up), false for a
      *                 restore from a snapshot (its restore count does)
      */
+    /**
+     * Whether this revision can take {@code image}: the same layout, and for a live image the same API
+     * classes (after a refresh of process-api the objects in it are of classes this revision does not see).
+     */
+    public static String refusal(Map<String, Object> image) {
+        if (!Integer.valueOf(Image.FORMAT).equals(image.get(Image.K_FORMAT))) {
+            return "the image's layout is " + image.get(Image.K_FORMAT) + ", this runtime reads " + Image.FORMAT;
+        }
+        if (Image.FORM_LIVE.equals(image.get(Image.K_FORM)) && image.get(Image.K_API_CLASS) != Pid.class) {
+            return "process-api was refreshed with the runtime (API " + image.get(Image.K_API) + " before); a live"
+                    + " table cannot cross an API refresh yet";
+        }
+        return null;
+    }
+
+    /**
+     * Fails what a refused image holds for callers (their calls and watches) and drops the rest; what
+     * reached the old revision since goes the same way.
+     */
+    @SuppressWarnings("unchecked")
+    public static int discard(Map<String, Object> image, String why) {
+        List<Object[]> records = (List<Object[]>) image.getOrDefault(Image.K_PROCESSES, List.of());
+        RuntimeException lost = new java.util.concurrent.CancellationException("the Molt runtime was replaced and could"
+                + " not take this process over (" + why + ")");
+        for (Object[] r : records) {
+            for (Object f : new Object[][] {(Object[]) r[Image.P_CALLS], (Object[]) r[Image.P_WATCHES]}) {
+                if (f != null) {
+                    for (Object x : (Object[]) f) {
+                        if (x instanceof CompletableFuture<?> cf) {
+                            cf.completeExceptionally(lost);
+                        }
+                    }
+                }
+            }
+        }
+        Object relay = image.get(Image.K_RELAY);
+        if (relay != null) {
+            ((Consumer<Consumer<Object[]>>) relay).accept(e -> {
+                for (Object x : e) {
+                    if (x instanceof CompletableFuture<?> cf) {
+                        cf.completeExceptionally(lost);
+                    }
+                }
+            });
+        }
+        return records.size();
+    }
+
     @SuppressWarnings("unchecked")
     public Outcome run(Map<String, Object> image, boolean handOver) {
         long began = System.nanoTime();
@@ -86,6 +134,10 @@ public final class TakeOver {
             BehaviourLine line = registry.lineFor((String) r[Image.P_BEHAVIOUR]);
             long bundle = (Long) r[Image.P_BUNDLE];
             BehaviourVersion live = Image.isBound(bundle) ? liveVersion(line, (String) r[Image.P_VERSION], bundle) : null;
+            if (live != null && r[Image.P_STATE] != null
+                    && live.view().fit(r[Image.P_STATE]) == dev.molt.runtime.neutral.ClassView.Fit.CONVERT) {
+                live = null; // the behaviour's bundle was refreshed meanwhile: its state holds the old classes
+            }
             if (Image.isBound(bundle) && live == null) {
                 exportWithoutCode(r); // its version went meanwhile: the state waits, as if exported
             }

@@ -149,6 +149,13 @@ public final class RuntimeComponent {
     /** The image of the revision before: its processes go on here. */
     private HandOverFigures takeOver(Map<String, Object> image) {
         Object started = image.get(HANDOVER_STARTED);
+        String refused = TakeOver.refusal(image);
+        if (refused != null) {
+            int lost = TakeOver.discard(image, refused);
+            LOG.log(System.Logger.Level.ERROR, "could not take over the " + lost + " processes of the runtime before: "
+                    + refused + "; they are lost, their callers get a CancellationException");
+            return null;
+        }
         TakeOver.Outcome o = runtime.takeOver(image, true);
         long pause = started instanceof Long s && s != 0 ? System.nanoTime() - s : o.nanos();
         HandOverFigures f = new HandOverFigures(o.processes(), pause, String.valueOf(image.get(Image.K_RUNTIME)));

@@ -293,6 +293,8 @@ public final class ShellCommands {
         out.println("mailbox    " + p.mailboxDepth());
         out.println("handled    " + p.handled());
         out.println("upgrades   " + p.upgrades());
+        out.println("handovers  " + p.handOvers());
+        out.println("restores   " + p.restores());
         out.println("state      " + state(pid).replace("\n", "\n           "));
     }
 
