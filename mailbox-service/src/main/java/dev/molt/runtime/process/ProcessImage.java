@@ -130,28 +130,34 @@ public final class ProcessImage {
             line.waiting().add(p);
         }
         table.add(p);
-        Object[] messages = (Object[]) record[Image.P_MESSAGES];
-        CompletableFuture<?>[] calls = (CompletableFuture<?>[]) record[Image.P_CALLS];
-        String[] exportedFrom = (String[]) record[Image.P_EXPORTED_FROM];
-        if (messages != null && messages.length > 0) {
-            ArrayDeque<Object> stash = new ArrayDeque<>(messages.length);
-            for (int i = 0; i < messages.length; i++) {
-                Object m = messages[i];
-                if (exportedFrom != null && exportedFrom[i] != null) {
-                    m = new ExportedMessage(exportedFrom[i], m);
-                }
-                if (calls != null && calls[i] != null) {
-                    m = bridged(m, calls[i]);
-                }
-                stash.add(m);
-            }
-            p.restash(stash);
+        ArrayDeque<Object> queued = queuedOf(record);
+        if (!queued.isEmpty()) {
+            p.restash(queued);
         }
         Watchers.restoreTrap(p, Boolean.TRUE.equals(record[Image.P_TRAP_EXITS]));
         int handOvers = (Integer) record[Image.P_HANDOVERS] + (handOver ? 1 : 0);
         int restores = (Integer) record[Image.P_RESTORES] + (handOver ? 0 : 1);
         p.restoreCounters((Long) record[Image.P_HANDLED], (Integer) record[Image.P_UPGRADES], handOvers, restores);
         return p;
+    }
+
+    /** The record's queued messages in order, as a process holds them (calls bridged to their callers, exported ones wrapped). */
+    private static ArrayDeque<Object> queuedOf(Object[] record) {
+        Object[] messages = (Object[]) record[Image.P_MESSAGES];
+        CompletableFuture<?>[] calls = (CompletableFuture<?>[]) record[Image.P_CALLS];
+        String[] exportedFrom = (String[]) record[Image.P_EXPORTED_FROM];
+        ArrayDeque<Object> out = new ArrayDeque<>(messages == null ? 0 : messages.length);
+        for (int i = 0; messages != null && i < messages.length; i++) {
+            Object m = messages[i];
+            if (exportedFrom != null && exportedFrom[i] != null) {
+                m = new ExportedMessage(exportedFrom[i], m);
+            }
+            if (calls != null && calls[i] != null) {
+                m = bridged(m, calls[i]);
+            }
+            out.add(m);
+        }
+        return out;
     }
 
     /** A call whose reply completes the caller's own future (the outgoing revision's call). */
@@ -269,20 +275,7 @@ public final class ProcessImage {
      */
     public static boolean merge(Kernel kernel, Proc p, Object[] record, BehaviourVersion live) {
         p.state(record[Image.P_STATE]);
-        Object[] messages = (Object[]) record[Image.P_MESSAGES];
-        CompletableFuture<?>[] calls = (CompletableFuture<?>[]) record[Image.P_CALLS];
-        String[] exportedFrom = (String[]) record[Image.P_EXPORTED_FROM];
-        ArrayDeque<Object> fresh = new ArrayDeque<>();
-        for (int i = 0; i < messages.length; i++) {
-            Object m = messages[i];
-            if (exportedFrom != null && exportedFrom[i] != null) {
-                m = new ExportedMessage(exportedFrom[i], m);
-            }
-            if (calls != null && calls[i] != null) {
-                m = bridged(m, calls[i]);
-            }
-            fresh.add(m);
-        }
+        ArrayDeque<Object> fresh = queuedOf(record);
         ArrayDeque<Object> before = p.stash();
         if (before != null) {
             fresh.addAll(before);
