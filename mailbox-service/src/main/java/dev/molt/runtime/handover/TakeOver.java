@@ -110,6 +110,22 @@ public final class TakeOver {
         return records.size();
     }
 
+    /** An image no revision took: its processes end as at a shutdown (watches told, calls failed). */
+    @SuppressWarnings("unchecked")
+    public static void endUnclaimed(Map<String, Object> image) {
+        List<Object[]> records = (List<Object[]>) image.getOrDefault(Image.K_PROCESSES, List.of());
+        for (Object[] r : records) {
+            Object[] watches = (Object[]) r[Image.P_WATCHES];
+            if (watches != null) {
+                for (Object x : watches) {
+                    ((CompletableFuture<Object>) x).complete(ExitReason.SHUTDOWN);
+                }
+            }
+            r[Image.P_WATCHES] = null;
+        }
+        discard(image, "the runtime was stopped and no newer revision started");
+    }
+
     @SuppressWarnings("unchecked")
     public Outcome run(Map<String, Object> image, boolean handOver) {
         long began = System.nanoTime();

@@ -63,14 +63,38 @@ final class HandOverChannel {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(PROPERTY, own.getBundle().getSymbolicName());
         ServiceRegistration<?> reg = system.registerService(Map.class.getName(), image, props);
-        image.put(WITHDRAW, (Runnable) () -> {
+        synchronized (image) {
+            image.put(WITHDRAW, (Runnable) () -> {
+                try {
+                    reg.unregister();
+                } catch (IllegalStateException gone) {
+                    // unregistered already
+                }
+            });
+        }
+        // Nobody takes it (the bundle was stopped to be uninstalled, not replaced): its processes end
+        // as at a shutdown, their watchers told, after a few seconds.
+        Thread unclaimed = new Thread(() -> {
             try {
-                reg.unregister();
-            } catch (IllegalStateException gone) {
-                // unregistered already
+                Thread.sleep(UNCLAIMED_MILLIS);
+            } catch (InterruptedException e) {
+                return;
             }
-        });
+            Object w;
+            synchronized (image) {
+                w = image.remove(WITHDRAW);
+            }
+            if (w instanceof Runnable r) {
+                r.run();
+                dev.molt.runtime.handover.TakeOver.endUnclaimed(image);
+            }
+        }, "molt-handover-unclaimed");
+        unclaimed.setDaemon(true);
+        unclaimed.start();
     }
+
+    /** How long an offered image waits for the next revision before its processes end. */
+    private static final long UNCLAIMED_MILLIS = 5000;
 
     /** The image an earlier revision of this bundle offered, taken (and withdrawn), or null. */
     @SuppressWarnings("unchecked")
@@ -91,10 +115,14 @@ final class HandOverChannel {
             return null;
         }
         Map<String, Object> image = (Map<String, Object>) m;
-        Object withdraw = image.remove(WITHDRAW);
-        if (withdraw instanceof Runnable r) {
-            r.run();
+        Object withdraw;
+        synchronized (image) {
+            withdraw = image.remove(WITHDRAW);
         }
+        if (!(withdraw instanceof Runnable r)) {
+            return null; // ended unclaimed meanwhile
+        }
+        r.run();
         return image;
     }
 }
