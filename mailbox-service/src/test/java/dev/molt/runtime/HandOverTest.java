@@ -129,4 +129,69 @@ public class HandOverTest {
             return List.of();
         }
     }
+
+    /** Counts the messages it handled; a null state (a handler run after its process exported) would throw. */
+    static final class Counter implements dev.molt.api.Behaviour<long[]> {
+        @Override
+        public long[] init(dev.molt.api.ProcessContext context, Object argument) {
+            return new long[1];
+        }
+
+        @Override
+        public long[] handle(dev.molt.api.ProcessContext context, long[] state, Object message) {
+            if ("count".equals(message)) {
+                context.reply(state[0]);
+                return state;
+            }
+            state[0]++;
+            return state;
+        }
+    }
+
+    @Test
+    public void aSenderRunningThroughTheHandOverLosesNothingAndNoProcessRunsAfterItsExport() throws Exception {
+        Counter code = new Counter();
+        int n = 2_000;
+        a = runtime();
+        a.register("counter", "1.0.0", code);
+        Pid[] pids = new Pid[n];
+        for (int i = 0; i < n; i++) {
+            pids[i] = a.spawn("counter", null, null);
+        }
+        MoltRuntime from = a;
+        long sentBefore = 0; // the counts go on from one hand-over to the next
+        for (int round = 0; round < 5; round++) {
+            java.util.concurrent.atomic.AtomicReference<MoltRuntime> target = new java.util.concurrent.atomic.AtomicReference<>(from);
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+            long[] sent = new long[1];
+            Thread sender = new Thread(() -> {
+                int next = 0;
+                while (running.get()) {
+                    target.get().send(pids[next], 1);
+                    sent[0]++;
+                    next = (next + 1) % n;
+                }
+            });
+            sender.start();
+            Thread.sleep(50);
+            Map<String, Object> image = from.handOver("1.3.0", "test", TimeUnit.SECONDS.toNanos(5));
+            MoltRuntime to = runtime();
+            to.register("counter", "1.0.0", code);
+            to.takeOver(image, true);
+            target.set(to);
+            Thread.sleep(20);
+            running.set(false);
+            sender.join();
+            b = to;
+            long total = 0;
+            for (int i = 0; i < n; i++) {
+                total += (Long) to.call(pids[i], "count", T); // behind every message sent to it: they are handled
+            }
+            List<ProcessInfo> infos = to.processes();
+            assertEquals("round " + round + ": every process is in the new runtime", n, infos.size());
+            assertEquals("round " + round + ": every message sent was handled once", sentBefore + sent[0], total);
+            sentBefore += sent[0];
+            from = to;
+        }
+    }
 }

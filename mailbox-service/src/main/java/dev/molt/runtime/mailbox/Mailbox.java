@@ -327,6 +327,11 @@ public abstract class Mailbox<M> extends MessageQueue implements Runnable {
         }
     }
 
+    /** Whether user messages may be handled now: neither suspended, ended nor handed over (one read of the status). */
+    public final boolean runsUser() {
+        return (ctl & (SUSPENDED | EXITED | HANDED)) == 0;
+    }
+
     public final boolean isSuspended() {
         return (ctl & SUSPENDED) != 0;
     }

@@ -158,7 +158,9 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
             Kernel k = kernel();
             int budget = k.settings().throughput();
             int timingMask = k.timingMask();
-            while (budget > 0 && !isSuspended() && !isExited()) {
+            // runsUser: not suspended, not ended, and not handed over: a process that exported itself for
+            // a hand-over in drainSystem (its state went with the image) handles nothing more here.
+            while (budget > 0 && runsUser()) {
                 Object m = pollUser();
                 if (m == null) {
                     break;
@@ -170,6 +172,10 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
                 }
             }
             wholeTurn = budget == 0;
+            if (isHanded()) {
+                passOnQueued(); // exported during this turn: what was queued since goes to the newer runtime
+                wholeTurn = false;
+            }
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "runtime fault in process " + pid.id() + "; it ends", t);
             exit(ExitReason.error("runtime fault", t), Ending.KILL);
@@ -202,7 +208,7 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
 
     private void drainSystem() {
         SystemMessage s;
-        while ((s = pollSystem()) != null) {
+        while (!isHanded() && (s = pollSystem()) != null) { // after an export, the rest is passed on
             SystemMessages.handle(this, s);
         }
     }
