@@ -34,6 +34,7 @@ import dev.molt.runtime.groups.ProcessGroups;
 import dev.molt.runtime.handover.HandOver;
 import dev.molt.runtime.handover.Image;
 import dev.molt.runtime.handover.Relay;
+import dev.molt.runtime.handover.Snapshots;
 import dev.molt.runtime.handover.TakeOver;
 import dev.molt.runtime.neutral.ClassCache;
 import dev.molt.runtime.observe.EventStream;
@@ -84,6 +85,7 @@ public class MoltRuntime implements ProcessRuntime {
     private final Insight insight;
     private final ProcessGroups groups;
     private final LocalNodeSeam localNode;
+    private final Snapshots snapshots;
     private volatile CodeHost host;
     private volatile boolean shutdown;
     /**
@@ -120,6 +122,7 @@ public class MoltRuntime implements ProcessRuntime {
             groups.exited(p.pid());
         });
         this.localNode = new LocalNodeSeam(kernel);
+        this.snapshots = new Snapshots(kernel);
     }
 
     // ---- a cluster ---------------------------------------------------------------------
@@ -675,6 +678,59 @@ public class MoltRuntime implements ProcessRuntime {
         putTables(image);
         image.put(Image.K_HISTORY, history.reports());
         handOverStarted = h.firstExportNanos();
+        return image;
+    }
+
+    /**
+     * A neutral snapshot of every process (see {@link Snapshots}): each writes itself at its own
+     * boundary while the others run on; with {@code freeze} (a framework stop) each handles nothing
+     * after. Timers are in it with the time they have left, and groups and rollback's history.
+     */
+    public Map<String, Object> snapshot(String api, String runtimeVersion, boolean freeze) {
+        Map<String, Object> image = HandOver.newImage(Image.FORM_NEUTRAL, api, runtimeVersion, 0, 0);
+        image.put(Image.K_PROCESSES, snapshots.take(settings().upgradeTimeout().toNanos(), freeze));
+        List<Object[]> timers = new ArrayList<>();
+        java.util.function.Predicate<Class<?>> exportable = dev.molt.runtime.neutral.Neutral.exportable(kernel.apiLoader());
+        for (Object[] t : kernel.pendingTimers().peekAll()) {
+            Pid to = (Pid) t[0];
+            if (to.isLocal()) {
+                Object message;
+                try {
+                    message = dev.molt.runtime.neutral.Neutral.toNeutral(t[1], exportable);
+                } catch (RuntimeException e) {
+                    continue; // no neutral form
+                }
+                timers.add(new Object[] {to.id(), message, t[2]});
+            }
+        }
+        image.put(Image.K_TIMERS, timers);
+        image.put(Image.K_LAST_PID, kernel.table().lastPid());
+        image.put(Image.K_LAST_REF, kernel.lastRef());
+        putTables(image);
+        return image;
+    }
+
+    /**
+     * A framework stop with durability on: the final snapshot (each process written at its boundary,
+     * handling nothing after), then every process ends without {@code terminate} (it goes on after the
+     * restart), its pending calls failed and its watchers told {@code shutdown}; then the threads.
+     */
+    public Map<String, Object> stopDurably(String api, String runtimeVersion) {
+        Map<String, Object> image = snapshot(api, runtimeVersion, true);
+        shutdown = true;
+        List<CompletableFuture<?>> exits = new ArrayList<>();
+        for (Proc p : kernel.table().snapshot()) {
+            exits.add(messaging.watch(p.pid()).toCompletableFuture());
+            messaging.kill(p.pid(), ExitReason.SHUTDOWN);
+        }
+        try {
+            CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "some processes had not ended 5 s after the stop began");
+        }
+        stopThreads();
         return image;
     }
 

@@ -73,7 +73,10 @@ final class HandOverChannel {
             });
         }
         // Nobody takes it (the bundle was stopped to be uninstalled, not replaced): its processes end
-        // as at a shutdown, their watchers told, after a few seconds.
+        // as at a shutdown, their watchers told, after a few seconds. By then an uninstalled bundle's
+        // content is closed and no class of it can load any more: the code that runs then runs once
+        // here first, on an empty image, so that its classes are loaded and linked.
+        dev.molt.runtime.handover.TakeOver.endUnclaimed(new java.util.HashMap<>());
         Thread unclaimed = new Thread(() -> {
             try {
                 Thread.sleep(UNCLAIMED_MILLIS);

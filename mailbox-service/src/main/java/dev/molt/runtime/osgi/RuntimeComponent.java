@@ -113,6 +113,21 @@ public final class RuntimeComponent {
                 + " folder upgrades its behaviour: atomic or rolling.", options = {
                         @Option(label = "atomic", value = "atomic"), @Option(label = "rolling", value = "rolling")})
         String deployUpgrade() default "atomic";
+
+        @AttributeDefinition(name = "Durable processes", description = "On a clean framework stop, write every process"
+                + " (neutral state, mailbox, name, links, monitors, timers) to the snapshot directory, and restore them on"
+                + " the next start: they wait for their behaviours and import their state. Pending calls fail at the stop.")
+        boolean durable() default false;
+
+        @AttributeDefinition(name = "Snapshot interval (s)", description = "With durable processes: also write a"
+                + " snapshot this often while running (each process at its own message boundary), so that a crash"
+                + " (kill -9) brings processes back as of the last one. 0 writes none.")
+        int snapshotIntervalSeconds() default 0;
+
+        @AttributeDefinition(name = "Snapshot directory", description = "Where snapshots go. Empty: the runtime"
+                + " bundle's data area, or molt-data beside the framework's storage when the framework cleans its"
+                + " storage at every start (org.osgi.framework.storage.clean=onFirstInit, as bin/molt does).")
+        String snapshotDirectory() default "";
     }
 
     private final MoltRuntime runtime;
@@ -122,6 +137,8 @@ public final class RuntimeComponent {
     /** The EventAdmin bridge, or null where org.osgi.service.event is not wired. */
     private final AutoCloseable events;
     private final BundleContext context;
+    /** Snapshots and restores (PID settings durable, snapshotIntervalSeconds, snapshotDirectory). */
+    private final Durability durability;
     /** The hand-over this revision took over from, or null. */
     private final HandOverFigures handedOver;
     /** The deploy folder's mode in force; DS calls activate and modified one at a time, so a plain field. */
@@ -140,7 +157,12 @@ public final class RuntimeComponent {
         // Versions first, then the processes (a live one runs on with its version at once), then the service.
         this.tracker = new ServiceTracker<>(context, behaviourClass(), new BehaviourTracker(context, runtime, copies));
         tracker.open();
+        this.durability = new Durability(context, runtime, config);
         this.handedOver = image == null ? null : takeOver(image);
+        if (image == null) {
+            durability.restore(); // a framework start: the processes of the stop before, if durable
+        }
+        durability.schedule(config);
         Hashtable<String, Object> props = serviceProperties(properties, deployUpgrade, handedOver);
         this.registration = context.registerService(ProcessRuntime.class, runtime, props);
         this.insight = context.registerService(RuntimeInsight.class, runtime.insight(), props);
@@ -188,6 +210,7 @@ public final class RuntimeComponent {
 
     @Modified
     void modified(Config config, Map<String, Object> properties) {
+        durability.schedule(config);
         runtime.reconfigure(settings(config));
         runtime.observe(observeSettings(config, runtime.observeSettings()));
         deployUpgrade = DeploySetting.mode(config.deployUpgrade(), deployUpgrade);
@@ -245,12 +268,15 @@ public final class RuntimeComponent {
     void deactivate() {
         insight.unregister();
         registration.unregister();
+        durability.cancel();
         if (HandOverChannel.isReplacement(context)) {
             // An update or refresh of this bundle: the next revision takes every process as it is.
             Map<String, Object> image = runtime.handOver(apiVersion(), context.getBundle().getVersion().toString(),
                     runtime.settings().upgradeTimeout().toNanos());
             image.put(HANDOVER_STARTED, runtime.handOverStarted());
             HandOverChannel.offer(context, image);
+        } else if (HandOverChannel.isFrameworkStopping(context) && durability.isOn()) {
+            durability.stop(); // written, then ended without terminate: they go on after the restart
         } else {
             runtime.shutdown(); // processes first, so that closing the tracker has nothing left to migrate
         }
@@ -266,6 +292,10 @@ public final class RuntimeComponent {
 
     /** The version of the API package this revision is wired to. */
     private String apiVersion() {
+        return apiVersion(context);
+    }
+
+    static String apiVersion(BundleContext context) {
         BundleWiring wiring = context.getBundle().adapt(BundleWiring.class);
         if (wiring != null) {
             for (BundleWire w : wiring.getRequiredWires(PackageNamespace.PACKAGE_NAMESPACE)) {

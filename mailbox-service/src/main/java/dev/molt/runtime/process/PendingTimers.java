@@ -94,6 +94,16 @@ public final class PendingTimers {
         return out;
     }
 
+    /** Every timer that has not fired, as {@link #takeAll} gives them, left running. */
+    public List<Object[]> peekAll() {
+        List<Object[]> out = new ArrayList<>();
+        long now = System.nanoTime();
+        for (Entry e : pending.values()) {
+            out.add(new Object[] {e.to, e.message, Math.max(0, e.dueNanos - now)});
+        }
+        return out;
+    }
+
     public int size() {
         return pending.size();
     }

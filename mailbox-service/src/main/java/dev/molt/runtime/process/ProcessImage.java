@@ -79,6 +79,81 @@ public final class ProcessImage {
         return r;
     }
 
+    /**
+     * Owner: a neutral record of {@code p} as it is now, for a snapshot; {@code p} goes on as it was
+     * (with {@code freeze}, it handles no user message after this: a framework stop). The state is
+     * exported by its code (a waiting process's is exported already); queued messages that hold a
+     * behaviour's classes are exported too; pending calls are left out (they fail: their callers are
+     * gone after a restart), as are outside watches.
+     */
+    public static Object[] copy(Proc p, java.util.function.Predicate<Class<?>> exportable, boolean freeze) {
+        Object[] r = new Object[Image.P_SLOTS];
+        r[Image.P_PID] = p.pid().id();
+        r[Image.P_NAME] = p.nameOrNull();
+        r[Image.P_BEHAVIOUR] = p.line().name();
+        BehaviourVersion v = p.boundVersion();
+        Proc.Migration m = p.migration();
+        dev.molt.api.Behaviour<Object> code = v == null ? null : v.code();
+        String version = v != null ? v.version() : m != null ? m.exportedFrom() : null;
+        r[Image.P_VERSION] = version;
+        r[Image.P_BUNDLE] = Image.NEUTRAL;
+        Object state = p.state();
+        String held = m == null ? null : m.heldReason();
+        if (code != null) {
+            try {
+                state = dev.molt.runtime.neutral.Neutral.toNeutral(code.exportState(p, state), exportable);
+            } catch (Throwable t) {
+                state = null;
+                held = "its export for a snapshot failed: " + Texts.oneLine(t);
+            }
+        }
+        r[Image.P_STATE] = state;
+        r[Image.P_HELD] = held;
+        ArrayDeque<Object> queued = p.stashQueued(); // they stay where they are, ahead of what comes
+        List<Object> messages = new ArrayList<>(queued.size());
+        String[] exportedFrom = null;
+        for (Object e : queued) {
+            if (e instanceof Call) {
+                continue;
+            }
+            Object msg = e;
+            String from = null;
+            if (msg instanceof ExportedMessage ex) {
+                from = ex.fromVersion();
+                msg = ex.neutral();
+            } else if (code != null && dev.molt.runtime.neutral.Neutral.needsConversion(msg, exportable)) {
+                try {
+                    msg = dev.molt.runtime.neutral.Neutral.toNeutral(code.exportMessage(p, msg), exportable);
+                    from = version;
+                } catch (Throwable t) {
+                    continue; // no neutral form: it cannot outlive this JVM
+                }
+            }
+            if (from != null) {
+                exportedFrom = grow(exportedFrom, messages.size(), String[]::new);
+                exportedFrom[messages.size()] = from;
+            }
+            messages.add(msg);
+        }
+        int n = messages.size();
+        r[Image.P_MESSAGES] = messages.toArray();
+        r[Image.P_EXPORTED_FROM] = exportedFrom == null ? null : java.util.Arrays.copyOf(exportedFrom, n);
+        r[Image.P_TRAP_EXITS] = Watchers.trapsExits(p);
+        List<Long> links = new ArrayList<>(0);
+        List<Long> monitoredBy = new ArrayList<>(0);
+        Watchers.exportTo(p, links, monitoredBy, new ArrayList<>(0));
+        r[Image.P_LINKS] = longs(links);
+        r[Image.P_MONITORED_BY] = longs(monitoredBy);
+        r[Image.P_HANDLED] = p.handledCount();
+        r[Image.P_UPGRADES] = p.upgradeCount();
+        r[Image.P_HANDOVERS] = p.handOvers();
+        r[Image.P_RESTORES] = p.restores();
+        if (freeze) {
+            p.setBits(Proc.SUSPENDED);
+        }
+        return r;
+    }
+
     private static <T> T[] grow(T[] a, int index, java.util.function.IntFunction<T[]> make) {
         if (a == null) {
             a = make.apply(Math.max(8, index + 1));
