@@ -160,10 +160,10 @@ public final class RuntimeComponent {
         tracker.open();
         this.durability = new Durability(context, runtime, config);
         this.handedOver = image == null ? null : takeOver(image);
-        if (image == null) {
-            durability.restore(); // a framework start: the processes of the stop before, if durable
+        if (image != null) {
+            durability.handedOver(); // a hand-over, not a start: no snapshot of a start to restore
         }
-        durability.schedule(config);
+        durability.schedule(config); // a framework start: the processes of the stop before, if durable
         Hashtable<String, Object> props = serviceProperties(properties, deployUpgrade, handedOver);
         this.registration = context.registerService(ProcessRuntime.class, runtime, props);
         this.insight = context.registerService(RuntimeInsight.class, runtime.insight(), props);
