@@ -6,17 +6,12 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import org.junit.Before;
 import org.junit.Test;
@@ -41,7 +36,7 @@ public class FelixDistributionIT {
 
     @Test
     public void aNonAsciiNameTypedAtTheConsoleArrivesAsTyped() throws Exception {
-        try (Console console = Console.start(home)) {
+        try (DistributionConsole console = DistributionConsole.start(home)) {
             assertEquals("zoë_Ω\n", console.type("echo zoë_Ω"));
             String pid = console.until("proc:spawn counter --name zoë_Ω 4", out -> out.strip().matches("\\d+")).strip();
             assertEquals("4\n", console.type("proc:call zoë_Ω get"));
@@ -54,7 +49,7 @@ public class FelixDistributionIT {
     /** On Java 25 the JVM warns about Felix's sun.misc.Unsafe use unless bin/molt allows it (from Java 23). */
     @Test
     public void startsWithoutWarningsOnThisJdk() throws Exception {
-        try (Console console = Console.start(home)) {
+        try (DistributionConsole console = DistributionConsole.start(home)) {
             assertFalse("bin/molt on Java " + Runtime.version().feature() + " printed:\n" + console.greeting,
                     console.greeting.contains("WARNING"));
             console.stop();
@@ -63,7 +58,7 @@ public class FelixDistributionIT {
 
     @Test
     public void everyStartIsACleanStart() throws Exception {
-        try (Console first = Console.start(home)) {
+        try (DistributionConsole first = DistributionConsole.start(home)) {
             first.until("proc:spawn counter --name c1", out -> out.strip().matches("\\d+"));
             // The walk-through's second way to upgrade: a new jar in deploy/.
             Path staged = Files.createTempFile(home, "counter", ".tmp");
@@ -75,7 +70,7 @@ public class FelixDistributionIT {
         }
         assertTrue("the first run's log", Files.readString(home.resolve("molt.log")).contains("1.0.0 -> 2.0.0"));
 
-        try (Console second = Console.start(home)) {
+        try (DistributionConsole second = DistributionConsole.start(home)) {
             second.until("proc:spawn counter --name c1", out -> out.strip().matches("\\d+"));
             assertEquals("1.0.0\n", second.type("proc:call c1 version"));
             String processes = second.type("proc:ps").split("\n\n")[0]; // the process table, before the versions
@@ -89,7 +84,7 @@ public class FelixDistributionIT {
 
         Files.copy(home.resolve("examples/counter-v2.jar"), home.resolve("deploy/counter.jar"),
                 StandardCopyOption.REPLACE_EXISTING);
-        try (Console kept = Console.start(home, "--keep-deploy")) {
+        try (DistributionConsole kept = DistributionConsole.start(home, "--keep-deploy")) {
             kept.until("proc:spawn counter --name c1", out -> out.strip().matches("\\d+"));
             assertEquals("2.0.0\n", kept.type("proc:call c1 version"));
             kept.stop();
@@ -113,7 +108,7 @@ public class FelixDistributionIT {
             port = s.getLocalPort();
         }
         String opts = "-Dorg.osgi.service.http.port=" + port + " -Dorg.apache.felix.http.host=127.0.0.1";
-        try (Console console = Console.start(home, java.util.Map.of("JAVA_OPTS", opts))) {
+        try (DistributionConsole console = DistributionConsole.start(home, java.util.Map.of("JAVA_OPTS", opts))) {
             console.until("proc:spawn counter --name web1 7", out -> out.strip().matches("\\d+"));
             String base = "http://127.0.0.1:" + port + "/system/console/molt";
             String page = awaitOk(base, "the Molt page of the web console");
@@ -149,138 +144,5 @@ public class FelixDistributionIT {
         }
         fail(what + " did not answer within " + TIMEOUT_MS + " ms at " + url + "; last: " + last);
         return null;
-    }
-
-    /** bin/molt with its console on a pipe; what it prints is collected as it comes. */
-    private static final class Console implements AutoCloseable {
-
-        private static final String PROMPT = "g! ";
-
-        private final Process process;
-        private final OutputStream keys;
-        private final StringBuilder screen = new StringBuilder();
-        private final Thread reader;
-        /** What the console printed before its first prompt. */
-        String greeting;
-
-        private Console(Process process) {
-            this.process = process;
-            this.keys = process.getOutputStream();
-            this.reader = new Thread(this::read, "molt console reader");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        static Console start(Path home, String... args) throws Exception {
-            return start(home, java.util.Map.of(), args);
-        }
-
-        /** With {@code env} added to the environment (JAVA_OPTS, say). */
-        static Console start(Path home, java.util.Map<String, String> env, String... args) throws Exception {
-            List<String> command = new ArrayList<>(List.of(home.resolve("bin/molt").toString()));
-            command.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-            pb.environment().put("LANG", "C");
-            pb.environment().remove("LC_ALL");
-            pb.environment().remove("LC_CTYPE");
-            pb.environment().remove("JAVA_OPTS");
-            pb.environment().putAll(env);
-            // The JDK this test runs on: the build is tested on 17 and on 25, and so is bin/molt.
-            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-            Console console = new Console(pb.start());
-            console.greeting = console.awaitPrompt(0);
-            return console;
-        }
-
-        private void read() {
-            try (InputStream in = process.getInputStream()) {
-                byte[] buf = new byte[4096];
-                List<Byte> pending = new ArrayList<>();
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    byte[] chunk = new byte[pending.size() + n];
-                    for (int i = 0; i < pending.size(); i++) {
-                        chunk[i] = pending.get(i);
-                    }
-                    System.arraycopy(buf, 0, chunk, pending.size(), n);
-                    // Keep a UTF-8 sequence cut at the end of the chunk for the next one.
-                    int cut = chunk.length;
-                    int back = 0;
-                    while (back < 3 && cut - back - 1 >= 0 && (chunk[cut - back - 1] & 0xC0) == 0x80) {
-                        back++;
-                    }
-                    int lead = cut - back - 1;
-                    if (lead >= 0 && (chunk[lead] & 0xC0) == 0xC0) {
-                        int need = (chunk[lead] & 0xE0) == 0xC0 ? 2 : (chunk[lead] & 0xF0) == 0xE0 ? 3 : 4;
-                        if (back + 1 < need) {
-                            cut = lead;
-                        }
-                    }
-                    pending.clear();
-                    for (int i = cut; i < chunk.length; i++) {
-                        pending.add(chunk[i]);
-                    }
-                    synchronized (screen) {
-                        screen.append(new String(chunk, 0, cut, StandardCharsets.UTF_8));
-                        screen.notifyAll();
-                    }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }
-
-        /** Waits for the prompt that follows position {@code from}; returns what came before it. */
-        private String awaitPrompt(int from) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-            synchronized (screen) {
-                int at;
-                while ((at = screen.indexOf(PROMPT, from)) < 0) {
-                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                    if (left <= 0) {
-                        fail("no prompt within " + TIMEOUT_MS + " ms; the console showed:\n" + screen);
-                    }
-                    screen.wait(left);
-                }
-                return screen.substring(from, at);
-            }
-        }
-
-        /** Types one line and returns what the console printed before its next prompt. */
-        String type(String line) throws Exception {
-            int from;
-            synchronized (screen) {
-                from = screen.length();
-            }
-            keys.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-            keys.flush();
-            return awaitPrompt(from);
-        }
-
-        /** Types {@code line} until what it prints satisfies {@code done}. */
-        String until(String line, Predicate<String> done) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-            String last;
-            do {
-                last = type(line);
-                if (done.test(last)) {
-                    return last;
-                }
-            } while (System.nanoTime() < deadline);
-            fail("'" + line + "' did not succeed within " + TIMEOUT_MS + " ms; last output: " + last);
-            return null;
-        }
-
-        /** {@code stop 0}, and the JVM's end. */
-        void stop() throws Exception {
-            keys.write("stop 0\n".getBytes(StandardCharsets.UTF_8));
-            keys.flush();
-            assertTrue("Molt stopped", process.waitFor(TIMEOUT_MS, TimeUnit.MILLISECONDS));
-        }
-
-        @Override
-        public void close() {
-            process.destroyForcibly();
-        }
     }
 }

@@ -31,6 +31,7 @@ import dev.molt.runtime.code.BehaviourLine;
 import dev.molt.runtime.code.BehaviourVersion;
 import dev.molt.runtime.code.CodeRegistry;
 import dev.molt.runtime.groups.ProcessGroups;
+import dev.molt.runtime.handover.AcrossApi;
 import dev.molt.runtime.handover.HandOver;
 import dev.molt.runtime.handover.Image;
 import dev.molt.runtime.handover.Relay;
@@ -732,6 +733,20 @@ public class MoltRuntime implements ProcessRuntime {
         }
         stopThreads();
         return image;
+    }
+
+    /**
+     * A hand-over across a refresh of process-api (see {@link AcrossApi}): every version is withdrawn
+     * first, so that each process exports its state with its code while that is still loaded; then
+     * the hand-over runs as usual, and its image crosses as neutral bytes.
+     */
+    public Map<String, Object> handOverAcrossApi(String api, String runtimeVersion, long graceNanos) {
+        for (BehaviourLine line : registry.lines()) {
+            for (BehaviourVersion v : line.versions()) {
+                unregister(v);
+            }
+        }
+        return AcrossApi.portable(handOver(api, runtimeVersion, graceNanos));
     }
 
     /** When this runtime's first process exported for a hand-over (System.nanoTime), or 0. */

@@ -110,6 +110,7 @@ public class RuntimeUpdateIT extends MoltTestSupport {
 
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong sentSoFar = new AtomicLong();
+        java.util.concurrent.CountDownLatch updating = new java.util.concurrent.CountDownLatch(1); // a quarter before, the rest during and after
         long[][] sent = new long[SENDERS][PROCESSES];
         List<Thread> threads = new ArrayList<>();
         ProcessRuntime[] last = new ProcessRuntime[SENDERS + 1];
@@ -119,6 +120,13 @@ public class RuntimeUpdateIT extends MoltTestSupport {
             threads.add(new Thread(() -> {
                 int k = sender * 251;
                 for (int i = 0; i < PER_SENDER; i++) {
+                    if (i == PER_SENDER / 4) {
+                        try {
+                            updating.await();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
                     ProcessRuntime now = services.getService(); // null between the two revisions: keep the one held
                     if (now != null) {
                         last[sender] = now;
@@ -156,7 +164,8 @@ public class RuntimeUpdateIT extends MoltTestSupport {
         before = null;
         runtime = null; // the test holds no reference to the old revision's service from here on
 
-        await("traffic to flow", () -> answered.get() > 50 && sentSoFar.get() > SENDERS * PER_SENDER / 4);
+        await("traffic to flow", () -> answered.get() > 50 && sentSoFar.get() >= SENDERS * (PER_SENDER / 4));
+        updating.countDown();
         rt.update(new ByteArrayInputStream(runtimeJarWithVersion("0.1.1.test")));
         ProcessRuntime after = services.waitForService(TimeUnit.SECONDS.toMillis(30));
         assertNotNull("a runtime service after the update", after);

@@ -146,6 +146,11 @@ public final class ImageCodec {
                     .maxNestingDepth(MAX_DEPTH + 8)
                     .maxStringLength(Integer.MAX_VALUE) // a state may hold a long text
                     .build())
+            // No buffer recycling: Jackson's default pool keeps a buffer per thread in a ThreadLocal
+            // (softly referenced), and a framework thread that encoded an image for a hand-over would
+            // keep this runtime revision's class loader alive after it went (soft references survive
+            // a System.gc()). An image is large and rare: fresh buffers cost nothing that matters.
+            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.nonRecyclingPool())
             .build();
 
     private ImageCodec() {

@@ -42,6 +42,13 @@ final class Durability {
     /** Read by the snapshot thread and DS's; volatile: a new configuration applies from the next snapshot. */
     private volatile boolean on;
     private volatile int intervalSeconds;
+    /**
+     * Whether the start's snapshot was dealt with (restored, or found absent, or set aside). The
+     * configuration may come after the runtime started (FileInstall starts after it in bin/molt):
+     * the restore then waits for it, and no snapshot is written before it, so an unrestored snapshot
+     * is never overwritten. Guarded by this object's monitor.
+     */
+    private boolean startDealtWith;
     private ScheduledExecutorService timer;
     private ScheduledFuture<?> periodic;
 
@@ -70,9 +77,27 @@ final class Durability {
         return on;
     }
 
-    /** A framework start: the processes of the last snapshot come back, waiting for their behaviours. */
-    void restore() {
-        if (!on) {
+    /**
+     * A framework start: the processes of the last snapshot come back, waiting for their behaviours.
+     * With durability off (as yet), nothing happens until a configuration turns it on ({@link #schedule}).
+     */
+    synchronized void restore() {
+        if (!on || startDealtWith) {
+            return;
+        }
+        startDealtWith = true;
+        if (!runtime.processes().isEmpty()) {
+            // Turned on late, with processes spawned meanwhile: their pids may be the snapshot's.
+            try {
+                Path aside = store.file().resolveSibling(SnapshotStore.FILE_NAME + ".unrestored-" + System.currentTimeMillis());
+                if (java.nio.file.Files.exists(store.file())) {
+                    java.nio.file.Files.move(store.file(), aside);
+                    LOG.log(System.Logger.Level.WARNING, "durable processes were turned on after processes had started;"
+                            + " the snapshot was not restored and is kept as " + aside);
+                }
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not set the unrestored snapshot aside: " + e);
+            }
             return;
         }
         Optional<Map<String, Object>> read;
@@ -100,6 +125,11 @@ final class Durability {
         }
     }
 
+    /** This revision took its processes from the one before (a runtime update): there is no start to restore. */
+    synchronized void handedOver() {
+        startDealtWith = true;
+    }
+
     /** Applies the settings: periodic snapshots start, change pace or stop. */
     synchronized void schedule(RuntimeComponent.Config config) {
         on = config.durable();
@@ -108,6 +138,7 @@ final class Durability {
             periodic.cancel(false);
             periodic = null;
         }
+        restore(); // turned on by this configuration: the start's snapshot first (once)
         if (!on || intervalSeconds <= 0) {
             return;
         }

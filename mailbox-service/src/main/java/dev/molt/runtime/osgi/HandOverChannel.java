@@ -49,6 +49,28 @@ final class HandOverChannel {
         }
     }
 
+    /**
+     * Whether the bundle that exports {@code dev.molt.api} to this revision has a newer revision
+     * waiting (it was updated: a refresh now replaces it, and this bundle with it).
+     */
+    static boolean isApiBeingReplaced(BundleContext own) {
+        org.osgi.framework.wiring.BundleWiring w = own.getBundle().adapt(org.osgi.framework.wiring.BundleWiring.class);
+        if (w == null) {
+            return false;
+        }
+        for (org.osgi.framework.wiring.BundleWire wire
+                : w.getRequiredWires(org.osgi.framework.namespace.PackageNamespace.PACKAGE_NAMESPACE)) {
+            if ("dev.molt.api".equals(wire.getCapability().getAttributes()
+                    .get(org.osgi.framework.namespace.PackageNamespace.PACKAGE_NAMESPACE))) {
+                org.osgi.framework.wiring.BundleRevision provider = wire.getProvider();
+                org.osgi.framework.wiring.BundleRevision current =
+                        provider.getBundle().adapt(org.osgi.framework.wiring.BundleRevision.class);
+                return current != provider || !provider.getWiring().isCurrent();
+            }
+        }
+        return false;
+    }
+
     static boolean isFrameworkStopping(BundleContext own) {
         try {
             return own.getBundle(0).getState() == Bundle.STOPPING;

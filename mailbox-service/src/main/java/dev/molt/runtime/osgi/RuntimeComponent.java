@@ -32,6 +32,7 @@ import dev.molt.api.cluster.RemoteRouter;
 import dev.molt.runtime.MoltRuntime;
 import dev.molt.runtime.RuntimeSettings;
 import dev.molt.runtime.code.BehaviourVersion;
+import dev.molt.runtime.handover.AcrossApi;
 import dev.molt.runtime.handover.Image;
 import dev.molt.runtime.handover.TakeOver;
 import dev.molt.runtime.observe.ObserveSettings;
@@ -159,10 +160,10 @@ public final class RuntimeComponent {
         tracker.open();
         this.durability = new Durability(context, runtime, config);
         this.handedOver = image == null ? null : takeOver(image);
-        if (image == null) {
-            durability.restore(); // a framework start: the processes of the stop before, if durable
+        if (image != null) {
+            durability.handedOver(); // a hand-over, not a start: no snapshot of a start to restore
         }
-        durability.schedule(config);
+        durability.schedule(config); // a framework start: the processes of the stop before, if durable
         Hashtable<String, Object> props = serviceProperties(properties, deployUpgrade, handedOver);
         this.registration = context.registerService(ProcessRuntime.class, runtime, props);
         this.insight = context.registerService(RuntimeInsight.class, runtime.insight(), props);
@@ -171,6 +172,15 @@ public final class RuntimeComponent {
     /** The image of the revision before: its processes go on here. */
     private HandOverFigures takeOver(Map<String, Object> image) {
         Object started = image.get(HANDOVER_STARTED);
+        if (AcrossApi.FORM_PORTABLE.equals(image.get(Image.K_FORM))) {
+            try {
+                image = AcrossApi.read(image);
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "could not read the processes of the runtime before (across a"
+                        + " refresh of process-api): " + e.getMessage() + "; they are lost");
+                return null;
+            }
+        }
         String refused = TakeOver.refusal(image);
         if (refused != null) {
             int lost = TakeOver.discard(image, refused);
@@ -271,8 +281,11 @@ public final class RuntimeComponent {
         durability.cancel();
         if (HandOverChannel.isReplacement(context)) {
             // An update or refresh of this bundle: the next revision takes every process as it is.
-            Map<String, Object> image = runtime.handOver(apiVersion(), context.getBundle().getVersion().toString(),
-                    runtime.settings().upgradeTimeout().toNanos());
+            long grace = runtime.settings().upgradeTimeout().toNanos();
+            String own = context.getBundle().getVersion().toString();
+            Map<String, Object> image = HandOverChannel.isApiBeingReplaced(context)
+                    ? runtime.handOverAcrossApi(apiVersion(), own, grace) // process-api was updated: refreshed with it
+                    : runtime.handOver(apiVersion(), own, grace);
             image.put(HANDOVER_STARTED, runtime.handOverStarted());
             HandOverChannel.offer(context, image);
         } else if (HandOverChannel.isFrameworkStopping(context) && durability.isOn()) {
