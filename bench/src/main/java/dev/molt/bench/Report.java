@@ -35,6 +35,8 @@ public final class Report {
     private final List<String> jdks;
     private final boolean erlang;
     private final StringBuilder md = new StringBuilder();
+    /** The hand-over section: from bench/handover's results beside these, or the page's own before (see {@link HandOverReport}). */
+    private String handOverSection;
 
     Report(Path dir) throws IOException {
         run = Results.read(dir.resolve("run.properties"));
@@ -50,6 +52,10 @@ public final class Report {
         Path out = Path.of(args[1]);
         Path notes = Path.of(args[2]);
         Report r = new Report(Path.of(args[0]));
+        r.handOverSection = HandOverReport.section(Path.of(args[0]).toAbsolutePath().resolveSibling("results-handover"));
+        if (r.handOverSection == null && Files.exists(out)) {
+            r.handOverSection = HandOverReport.existing(Files.readString(out, StandardCharsets.UTF_8));
+        }
         String page = r.page(notes);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, page, StandardCharsets.UTF_8);
@@ -71,6 +77,9 @@ public final class Report {
         }
         spawnAndMemory();
         upgrades();
+        if (handOverSection != null) {
+            md.append(handOverSection.strip()).append("\n\n");
+        }
         fairness();
         samples();
         md.append("## Analysis\n\n");

@@ -10,8 +10,17 @@ import dev.molt.api.UpgradeReport;
 import dev.molt.runtime.MoltRuntime;
 import dev.molt.runtime.RuntimeSettings;
 import dev.molt.runtime.code.BehaviourVersion;
+import dev.molt.runtime.handover.Image;
+import dev.molt.runtime.handover.SnapshotStore;
+import dev.molt.runtime.handover.SnapshotWriter;
+import dev.molt.runtime.handover.TakeOver;
 import dev.molt.runtime.observe.ObserveSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 
@@ -147,6 +156,107 @@ public final class MoltSupport {
         if (!r.held().isEmpty() || r.failed() > 0) {
             throw new IllegalStateException("the upgrade did not move every process: " + r.summary());
         }
+    }
+
+    // ---- a runtime hand-over (what a runtime bundle update does, without the framework) ----
+
+    /** The version of {@code dev.molt.api} a hand-over image names (process-api's package version). */
+    static final String API_VERSION = "1.3.0";
+
+    /** What a take-over did: processes rebuilt, of which running on, waiting for code, arriving late. */
+    public record TakenOver(int processes, int running, int waiting, int arriving, long nanos) {
+    }
+
+    /**
+     * Hands every process of {@code runtime} over (each exports itself at its next boundary) and
+     * returns the image, as the runtime bundle's deactivation does; the runtime then only passes
+     * messages on to whichever runtime takes the image.
+     */
+    public static Map<String, Object> handOver(ProcessRuntime runtime, long graceNanos) {
+        return ((MoltRuntime) runtime).handOver(API_VERSION, "bench", graceNanos);
+    }
+
+    /** The System.nanoTime of the first export of the last hand-over of {@code runtime}, or 0. */
+    public static long handOverStarted(ProcessRuntime runtime) {
+        return ((MoltRuntime) runtime).handOverStarted();
+    }
+
+    /** The default grace a runtime bundle gives running handlers ({@code upgradeTimeout}). */
+    public static long graceNanos() {
+        return settings().upgradeTimeout().toNanos();
+    }
+
+    /**
+     * {@code runtime} takes the processes of {@code image}: a hand-over's live image
+     * ({@code handOver} true) or a snapshot's neutral one (a restore).
+     */
+    public static TakenOver takeOver(ProcessRuntime runtime, Map<String, Object> image, boolean handOver) {
+        TakeOver.Outcome o = ((MoltRuntime) runtime).takeOver(image, handOver);
+        return new TakenOver(o.processes(), o.running(), o.waiting(), o.arriving(), o.nanos());
+    }
+
+    // ---- snapshots of durable processes (what a durable runtime writes, without the framework) ----
+
+    /**
+     * A neutral snapshot of every process of {@code runtime}, each taken at its own boundary while the
+     * others run on (the periodic snapshot of a durable runtime: {@code MoltRuntime.snapshot(.., false)}).
+     */
+    public static Map<String, Object> snapshot(ProcessRuntime runtime) {
+        return ((MoltRuntime) runtime).snapshot(API_VERSION, "bench", false);
+    }
+
+    /**
+     * Writes {@code image} to the snapshot store in {@code directory} as a durable runtime does (encoded
+     * by the CBOR codec to a temporary file, forced to disk, renamed over the last one, the directory
+     * forced); returns the file's size in bytes.
+     */
+    public static long writeSnapshot(Path directory, Map<String, Object> image) throws IOException {
+        SnapshotStore store = new SnapshotStore(directory);
+        int processes = processRecords(image).size();
+        if (SnapshotWriter.write(store, image) != processes) {
+            throw new IllegalStateException("the snapshot left out processes");
+        }
+        return Files.size(store.file());
+    }
+
+    /** Reads and decodes the snapshot in {@code directory}. */
+    public static Map<String, Object> readSnapshot(Path directory) throws IOException {
+        return new SnapshotStore(directory).read().orElseThrow(() -> new IllegalStateException("no snapshot in " + directory));
+    }
+
+    /** The process records of an image. */
+    @SuppressWarnings("unchecked")
+    public static List<Object[]> processRecords(Map<String, Object> image) {
+        return (List<Object[]>) image.get(Image.K_PROCESSES);
+    }
+
+    /** The pid id of a process record. */
+    public static long recordPid(Object[] record) {
+        return (Long) record[Image.P_PID];
+    }
+
+    /** How many messages a process record holds queued. */
+    public static int recordQueued(Object[] record) {
+        Object[] m = (Object[]) record[Image.P_MESSAGES];
+        return m == null ? 0 : m.length;
+    }
+
+    /** Processes bound to {@code version} of {@code behaviour}, and processes waiting for code, as the runtime counts them. */
+    public static long[] boundAndWaiting(ProcessRuntime runtime, String behaviour, String version) {
+        long bound = 0;
+        long waiting = 0;
+        for (dev.molt.api.BehaviourInfo b : runtime.behaviours()) {
+            if (b.name().equals(behaviour)) {
+                for (dev.molt.api.BehaviourInfo.VersionInfo v : b.details()) {
+                    if (v.version().equals(version)) {
+                        bound += v.processes();
+                    } else if (v.version().equals("waiting")) {
+                        waiting += v.processes();
+                    }
+                }
+            }
+        }
+        return new long[] {bound, waiting};
     }
 
     // ---- looking at the worker pool from outside (for the run-time check and slow-round evidence) ----
