@@ -206,9 +206,9 @@ public abstract class Mailbox<M> extends MessageQueue implements Runnable {
                 } finally {
                     clearBits(SCHEDULED | RUNNING);
                 }
-                if (noMessages() && !hasSystemMessages()) {
-                    return; // a producer that queued after the drain passes it on itself
-                }
+                // This sender's message was queued before it took the process: passed on by now, here or
+                // by the owner before. What others queued since, they pass on themselves.
+                return;
             } else if (spins < 64) {
                 Thread.onSpinWait();
             } else {

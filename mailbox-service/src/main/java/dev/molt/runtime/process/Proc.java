@@ -148,13 +148,20 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
     @Override
     public void turn() {
         if (isHanded()) {
-            passOnQueued(); // a newer runtime has it: nothing runs here any more
-            release();
+            try {
+                passOnQueued(); // a newer runtime has it: nothing runs here any more
+            } finally {
+                release();
+            }
             return;
         }
         boolean wholeTurn = false;
         try {
             drainSystem();
+            if (isHanded()) {
+                passOnQueued(); // it exported itself in that system message: what follows is the successor's
+                return;
+            }
             Kernel k = kernel();
             int budget = k.settings().throughput();
             int timingMask = k.timingMask();
@@ -167,6 +174,10 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
                 invoke(m, timingMask);
                 if (hasSystemMessages()) {
                     drainSystem();
+                    if (isHanded()) {
+                        passOnQueued();
+                        return;
+                    }
                 }
             }
             wholeTurn = budget == 0;
@@ -200,9 +211,10 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
         }
     }
 
+    /** Owner: the system messages, up to an export for a hand-over (the rest are the successor's). */
     private void drainSystem() {
         SystemMessage s;
-        while ((s = pollSystem()) != null) {
+        while (!isHanded() && (s = pollSystem()) != null) {
             SystemMessages.handle(this, s);
         }
     }

@@ -30,7 +30,9 @@ public final class ProcessImage {
      * whatever is queued for it goes to the kernel's successor (see {@code Mailbox.HANDED}).
      */
     public static Object[] export(Proc p) {
-        p.setBits(Proc.HANDED); // first: a producer that does not see it queued before the drain below
+        // First: a producer that does not see it queued before the drain below. SUSPENDED with it: no
+        // user message is ever handled here again (the turn passes everything on once it sees HANDED).
+        p.setBits(Proc.HANDED | Proc.SUSPENDED);
         Object[] r = new Object[Image.P_SLOTS];
         r[Image.P_PID] = p.pid().id();
         r[Image.P_NAME] = p.nameOrNull();
@@ -184,6 +186,28 @@ public final class ProcessImage {
      *
      * @param handOver true for a hand-over, false for a restore from a snapshot (which counter goes up)
      */
+    /**
+     * Loads the classes a late export and a relay use, while the outgoing revision's content is still
+     * open: the framework closes an updated bundle's old revision at once when nothing is wired to it,
+     * and a straggler exports after that.
+     */
+    public static void preload() {
+        for (Class<?> c : new Class<?>[] {ExportedMessage.class, Call.class, Watchers.class, SystemMessage.LinkExit.class,
+                SystemMessage.Stop.class, SystemMessage.Kill.class, SystemMessage.GetState.class, SystemMessage.Migrate.class}) {
+            c.getName();
+        }
+    }
+
+    /** Whether {@code p} traps exits (read by any thread: a hint for a placeholder). */
+    public static boolean trapsExits(Proc p) {
+        return Watchers.trapsExits(p);
+    }
+
+    /** Restoring an image: pids go on after the highest the image's runtime ever handed out. */
+    public static void pidsAfter(Kernel kernel, long last) {
+        kernel.table().pidsAfter(last);
+    }
+
     public static Proc restore(Kernel kernel, BehaviourLine line, Object[] record, BehaviourVersion live,
                                boolean handOver) {
         Pid pid = new Pid((Long) record[Image.P_PID]);
