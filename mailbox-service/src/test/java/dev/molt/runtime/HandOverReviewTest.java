@@ -56,7 +56,7 @@ public class HandOverReviewTest {
         public void terminate(ProcessContext c, Object s, ExitReason r) { terminated.incrementAndGet(); }
     }
 
-    /** A stop queued behind the hand-over's export is handled by the old runtime after the export. */
+    /** A stop queued behind the hand-over's export is not handled by the old runtime: the new one ends the process. */
     @Test
     public void aStopQueuedBehindTheExportReachesTheNewRuntime() throws Exception {
         Stopper code = new Stopper();
@@ -97,7 +97,7 @@ public class HandOverReviewTest {
         }
     }
 
-    /** Relay entries kept before attach reach a process after what restored processes send it directly. */
+    /** Relay entries kept before attach reach a process before what restored processes send it directly. */
     @Test
     public void relayedMessagesComeBeforeWhatRestoredSendersSend() throws Exception {
         PingPong code = new PingPong();
@@ -134,7 +134,7 @@ public class HandOverReviewTest {
         assertEquals(0, bad);
     }
 
-    /** A TimerRef of the old revision cancels nothing after the hand-over. */
+    /** A straggler that traps exits is not killed by a linked process's exit before its record arrives. */
     @Test
     public void aTrappingStragglerSurvivesALinkedExitBeforeItArrives() throws Exception {
         Echo code = new Echo("e");
@@ -163,7 +163,7 @@ public class HandOverReviewTest {
                 sAlive || !answered ? answered && sAlive : false);
     }
 
-    /** One JDK value without a neutral form in one queue makes the whole API hand-over throw. */
+    /** One JDK value without a neutral form in one queue costs the API hand-over that process only. */
     @Test
     public void aValueWithNoNeutralFormCostsTheApiHandOverOnlyItsOwnProcess() throws Exception {
         Echo code = new Echo("e");
