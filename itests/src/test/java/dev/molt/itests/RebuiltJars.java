@@ -21,8 +21,15 @@ public final class RebuiltJars {
 
     /** The jar named by system property {@code jarProperty} (see {@link MoltTestSupport#path}), its main attributes changed by {@code change}. */
     public static byte[] copy(String jarProperty, Consumer<Attributes> change) throws Exception {
+        try (InputStream file = new FileInputStream(MoltTestSupport.path(jarProperty))) {
+            return copy(file.readAllBytes(), change);
+        }
+    }
+
+    /** {@code jar} with its main attributes changed by {@code change}. */
+    public static byte[] copy(byte[] jar, Consumer<Attributes> change) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (InputStream file = new FileInputStream(MoltTestSupport.path(jarProperty)); JarInputStream in = new JarInputStream(file)) {
+        try (JarInputStream in = new JarInputStream(new java.io.ByteArrayInputStream(jar))) {
             Manifest mf = new Manifest(in.getManifest());
             change.accept(mf.getMainAttributes());
             try (JarOutputStream out = new JarOutputStream(bytes, mf)) {

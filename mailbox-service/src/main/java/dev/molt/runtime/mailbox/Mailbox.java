@@ -226,6 +226,12 @@ public abstract class Mailbox<M> extends MessageQueue implements Runnable {
 
     /** Owner only, exporting for a hand-over: the next message, waiting for a producer's link (see {@link #HANDED}). */
     public final Object pollUserLinked() {
+        Object m = pollStash();
+        return m != null ? m : pollLinked();
+    }
+
+    /** Owner only: the next stashed message, or null. */
+    private Object pollStash() {
         Object m;
         if (stash != null && (m = stash.poll()) != null) {
             stashSize = stash.size();
@@ -234,7 +240,7 @@ public abstract class Mailbox<M> extends MessageQueue implements Runnable {
             }
             return m;
         }
-        return pollLinked();
+        return null;
     }
 
     /** Takes ownership without scheduling, if the process is not scheduled: the caller runs it inline. */
@@ -350,19 +356,8 @@ public abstract class Mailbox<M> extends MessageQueue implements Runnable {
 
     /** Owner only: the next user message, the stash first. */
     public final Object pollUser() {
-        Object m;
-        if (stash != null && (m = stash.poll()) != null) {
-            stashSize = stash.size();
-            if (stashSize == 0) {
-                stash = null;
-            }
-        } else {
-            m = pollMessage();
-            if (m == null) {
-                return null;
-            }
-        }
-        return m;
+        Object m = pollStash();
+        return m != null ? m : pollMessage();
     }
 
     /**

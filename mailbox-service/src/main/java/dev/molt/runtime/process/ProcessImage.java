@@ -33,13 +33,9 @@ public final class ProcessImage {
         // First: a producer that does not see it queued before the drain below. SUSPENDED with it: no
         // user message is ever handled here again (the turn passes everything on once it sees HANDED).
         p.setBits(Proc.HANDED | Proc.SUSPENDED);
-        Object[] r = new Object[Image.P_SLOTS];
-        r[Image.P_PID] = p.pid().id();
-        r[Image.P_NAME] = p.nameOrNull();
-        r[Image.P_BEHAVIOUR] = p.line().name();
+        Object[] r = header(p);
         BehaviourVersion v = p.boundVersion();
         Proc.Migration m = p.migration();
-        r[Image.P_VERSION] = v != null ? v.version() : m != null ? m.exportedFrom() : null;
         r[Image.P_BUNDLE] = v != null ? v.bundleId() : Image.NEUTRAL;
         r[Image.P_STATE] = p.state();
         r[Image.P_HELD] = m == null ? null : m.heldReason();
@@ -89,15 +85,11 @@ public final class ProcessImage {
      * gone after a restart), as are outside watches.
      */
     public static Object[] copy(Proc p, java.util.function.Predicate<Class<?>> exportable, boolean freeze) {
-        Object[] r = new Object[Image.P_SLOTS];
-        r[Image.P_PID] = p.pid().id();
-        r[Image.P_NAME] = p.nameOrNull();
-        r[Image.P_BEHAVIOUR] = p.line().name();
+        Object[] r = header(p);
         BehaviourVersion v = p.boundVersion();
         Proc.Migration m = p.migration();
         dev.molt.api.Behaviour<Object> code = v == null ? null : v.code();
-        String version = v != null ? v.version() : m != null ? m.exportedFrom() : null;
-        r[Image.P_VERSION] = version;
+        String version = (String) r[Image.P_VERSION];
         r[Image.P_BUNDLE] = Image.NEUTRAL;
         Object state = p.state();
         String held = m == null ? null : m.heldReason();
@@ -153,6 +145,18 @@ public final class ProcessImage {
         if (freeze) {
             p.setBits(Proc.SUSPENDED);
         }
+        return r;
+    }
+
+    /** A record with the process's pid, name, behaviour and version (the one it runs, or its state came from). */
+    private static Object[] header(Proc p) {
+        Object[] r = new Object[Image.P_SLOTS];
+        r[Image.P_PID] = p.pid().id();
+        r[Image.P_NAME] = p.nameOrNull();
+        r[Image.P_BEHAVIOUR] = p.line().name();
+        BehaviourVersion v = p.boundVersion();
+        Proc.Migration m = p.migration();
+        r[Image.P_VERSION] = v != null ? v.version() : m != null ? m.exportedFrom() : null;
         return r;
     }
 
