@@ -302,6 +302,13 @@ public class MoltRuntime implements ProcessRuntime {
 
     @Override
     public CompletionStage<Object> callAsync(Pid to, Object message, Duration timeout) {
+        Relay r = replacedBy;
+        if (r != null && to != null && to.isLocal() && message != null) {
+            // This revision's timers are gone: the JDK's delayer bounds the wait.
+            CompletableFuture<Object> reply = new CompletableFuture<>();
+            r.call(to, message, reply);
+            return reply.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).minimalCompletionStage();
+        }
         return messaging.callAsync(to, message, timeout);
     }
 
