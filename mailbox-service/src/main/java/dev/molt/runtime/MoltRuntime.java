@@ -302,6 +302,13 @@ public class MoltRuntime implements ProcessRuntime {
 
     @Override
     public CompletionStage<Object> callAsync(Pid to, Object message, Duration timeout) {
+        Relay r = replacedBy;
+        if (r != null && to != null && to.isLocal() && message != null) {
+            // This revision's timers are gone: the JDK's delayer bounds the wait.
+            CompletableFuture<Object> reply = new CompletableFuture<>();
+            r.call(to, message, reply);
+            return reply.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).minimalCompletionStage();
+        }
         return messaging.callAsync(to, message, timeout);
     }
 
@@ -689,10 +696,13 @@ public class MoltRuntime implements ProcessRuntime {
      */
     public Map<String, Object> snapshot(String api, String runtimeVersion, boolean freeze) {
         Map<String, Object> image = HandOver.newImage(Image.FORM_NEUTRAL, api, runtimeVersion, 0, 0);
+        // At a stop the timers are taken (cancelled) before the processes are written: one that fired
+        // meanwhile would be in neither. A periodic snapshot leaves them running.
+        List<Object[]> pending = freeze ? kernel.pendingTimers().takeAll() : kernel.pendingTimers().peekAll();
         image.put(Image.K_PROCESSES, snapshots.take(settings().upgradeTimeout().toNanos(), freeze));
         List<Object[]> timers = new ArrayList<>();
         java.util.function.Predicate<Class<?>> exportable = dev.molt.runtime.neutral.Neutral.exportable(kernel.apiLoader());
-        for (Object[] t : kernel.pendingTimers().peekAll()) {
+        for (Object[] t : pending) {
             Pid to = (Pid) t[0];
             if (to.isLocal()) {
                 Object message;

@@ -64,7 +64,7 @@ public class DurableTest {
         a.send(one, "x1");
         a.send(one, two); // linked
         assertEquals(List.of("x1"), seen(a, one));
-        a.sendAfter(two, "timer", Duration.ofMillis(300));
+        a.sendAfter(two, "timer", Duration.ofMillis(3000)); // fires after the restore, with the time it had left
         Echo.Gate gate = new Echo.Gate(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
         a.send(two, gate);
         assertTrue(gate.entered().await(10, java.util.concurrent.TimeUnit.SECONDS));
@@ -78,6 +78,12 @@ public class DurableTest {
             gate.release().countDown();
         }).start();
         Map<String, Object> image = a.stopDurably("1.3.0", "test");
+
+        @SuppressWarnings("unchecked")
+        List<Object[]> timers = (List<Object[]>) image.get(dev.molt.runtime.handover.Image.K_TIMERS);
+        assertEquals(1, timers.size());
+        long left = (Long) timers.get(0)[dev.molt.runtime.handover.Image.T_LEFT_NANOS];
+        assertTrue("the time the timer has left: " + left, left > 0 && left <= Duration.ofMillis(3000).toNanos());
 
         Path dir = Files.createTempDirectory("molt-durable");
         SnapshotStore store = new SnapshotStore(dir);

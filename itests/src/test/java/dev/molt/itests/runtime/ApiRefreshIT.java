@@ -7,9 +7,6 @@ import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.FileInputStream;
-import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,10 +19,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 import javax.inject.Inject;
 
@@ -44,6 +37,7 @@ import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.util.tracker.ServiceTracker;
 
 import dev.molt.itests.MoltTestSupport;
+import dev.molt.itests.RebuiltJars;
 
 /**
  * process-api updated to a compatible minor version and refreshed, in a real Felix, under load: the
@@ -66,28 +60,6 @@ public class ApiRefreshIT {
     @Configuration
     public Option[] config() {
         return options(MoltTestSupport.runtimeBundles(true));
-    }
-
-    /** The API jar of this build, exporting its packages one micro version up: a compatible new API. */
-    static byte[] apiJarOneMicroUp() throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (InputStream file = new FileInputStream(System.getProperty("dev.molt.process-api"));
-             JarInputStream in = new JarInputStream(file)) {
-            Manifest mf = new Manifest(in.getManifest());
-            String exports = mf.getMainAttributes().getValue("Export-Package");
-            mf.getMainAttributes().putValue("Export-Package", exports.replace("dev.molt.api;version=\"1.3.0\"",
-                    "dev.molt.api;version=\"1.3.1\""));
-            mf.getMainAttributes().putValue("Bundle-Version", "0.1.1.test");
-            try (JarOutputStream out = new JarOutputStream(bytes, mf)) {
-                JarEntry e;
-                while ((e = in.getNextJarEntry()) != null) {
-                    out.putNextEntry(new JarEntry(e.getName()));
-                    in.transferTo(out);
-                    out.closeEntry();
-                }
-            }
-        }
-        return bytes.toByteArray();
     }
 
     /** One ProcessRuntime service, called by reflection through the API classes it was built with. */
@@ -272,7 +244,7 @@ public class ApiRefreshIT {
                 .map(t -> t.getName() + "=" + t.getState()).toList());
         Bundle api = bundle(sys, "dev.molt.process-api");
         updating.countDown();
-        api.update(new ByteArrayInputStream(apiJarOneMicroUp()));
+        api.update(new ByteArrayInputStream(RebuiltJars.api("1.3.1", "0.1.1.test"))); // a compatible new API
         CountDownLatch refreshed = new CountDownLatch(1);
         sys.getBundle().adapt(FrameworkWiring.class).refreshBundles(List.of(api), e -> {
             if (e.getType() == FrameworkEvent.PACKAGES_REFRESHED) {

@@ -7,9 +7,6 @@ import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.FileInputStream;
-import java.io.InputStream;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,10 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -40,6 +33,7 @@ import dev.molt.api.Pid;
 import dev.molt.api.ProcessRuntime;
 import dev.molt.api.Struct;
 import dev.molt.itests.MoltTestSupport;
+import dev.molt.itests.RebuiltJars;
 
 /**
  * The runtime bundle itself updated under load, in a real Felix: a thousand counters, four senders
@@ -61,25 +55,6 @@ public class RuntimeUpdateIT extends MoltTestSupport {
     @Configuration
     public Option[] config() {
         return options(runtimeBundles(true));
-    }
-
-    /** The runtime jar of this build with another Bundle-Version: a rebuilt runtime, as far as the framework can tell. */
-    static byte[] runtimeJarWithVersion(String version) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (InputStream file = new FileInputStream(path("dev.molt.mailbox-service"));
-             JarInputStream in = new JarInputStream(file)) {
-            Manifest mf = new Manifest(in.getManifest());
-            mf.getMainAttributes().putValue("Bundle-Version", version);
-            try (JarOutputStream out = new JarOutputStream(bytes, mf)) {
-                JarEntry e;
-                while ((e = in.getNextJarEntry()) != null) {
-                    out.putNextEntry(new JarEntry(e.getName()));
-                    in.transferTo(out);
-                    out.closeEntry();
-                }
-            }
-        }
-        return bytes.toByteArray();
     }
 
     private Bundle runtimeBundle() {
@@ -166,7 +141,7 @@ public class RuntimeUpdateIT extends MoltTestSupport {
 
         await("traffic to flow", () -> answered.get() > 50 && sentSoFar.get() >= SENDERS * (PER_SENDER / 4));
         updating.countDown();
-        rt.update(new ByteArrayInputStream(runtimeJarWithVersion("0.1.1.test")));
+        rt.update(new ByteArrayInputStream(RebuiltJars.runtime("0.1.1.test")));
         ProcessRuntime after = services.waitForService(TimeUnit.SECONDS.toMillis(30));
         assertNotNull("a runtime service after the update", after);
         long answeredAtUpdate = answered.get();

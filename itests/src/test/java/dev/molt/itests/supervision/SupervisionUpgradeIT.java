@@ -5,7 +5,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
-import java.io.ByteArrayOutputStream;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.time.Duration;
@@ -17,11 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarInputStream;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -260,20 +254,7 @@ public class SupervisionUpgradeIT extends SupervisionTestSupport {
 
     /** The supervision jar with another Bundle-Version: a real update of the same code. */
     static byte[] withVersion(byte[] jar, String version) throws Exception {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (JarInputStream in = new JarInputStream(new java.io.ByteArrayInputStream(jar))) {
-            Manifest m = new Manifest(in.getManifest());
-            m.getMainAttributes().put(new Attributes.Name("Bundle-Version"), version);
-            try (JarOutputStream out = new JarOutputStream(bytes, m)) {
-                JarEntry e;
-                while ((e = in.getNextJarEntry()) != null) {
-                    out.putNextEntry(new JarEntry(e.getName()));
-                    in.transferTo(out);
-                    out.closeEntry();
-                }
-            }
-        }
-        return bytes.toByteArray();
+        return dev.molt.itests.RebuiltJars.copy(jar, a -> a.putValue("Bundle-Version", version));
     }
 
     private static String withVersionFile(String version) throws Exception {

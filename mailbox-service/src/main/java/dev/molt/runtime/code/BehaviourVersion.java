@@ -126,6 +126,10 @@ public final class BehaviourVersion {
     public void dispose() {
         code = null;
         source = null;
+        ClassView v = view;
+        if (v != null) {
+            v.forget();
+        }
         view = null;
     }
 

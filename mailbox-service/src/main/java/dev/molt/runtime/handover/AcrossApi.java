@@ -67,11 +67,52 @@ public final class AcrossApi {
         out.put(Image.K_FORM, FORM_PORTABLE);
         out.put(Image.K_API, live.get(Image.K_API));
         out.put(Image.K_RUNTIME, live.get(Image.K_RUNTIME));
-        out.put(K_BYTES, ImageCodec.encode(neutral));
+        out.put(K_BYTES, encodeDroppingRefused(neutral, futures));
         out.put(K_FUTURES, futures);
         out.put(Image.K_RELAY, live.get(Image.K_RELAY));
         out.put(K_VALUE_BYTES, (Function<Object, byte[]>) AcrossApi::valueBytes);
         return out;
+    }
+
+    /**
+     * The neutral image as bytes, leaving out a process the codec refuses (a state or message with no
+     * neutral form), whose callers are told: one such process never costs the others theirs.
+     */
+    @SuppressWarnings("unchecked")
+    private static byte[] encodeDroppingRefused(Map<String, Object> neutral, List<Object[]> futures) {
+        List<Object[]> records = new ArrayList<>((List<Object[]>) neutral.get(Image.K_PROCESSES));
+        neutral.put(Image.K_PROCESSES, records);
+        for (int attempt = 0;; attempt++) {
+            try {
+                return ImageCodec.encode(neutral);
+            } catch (IllegalArgumentException e) {
+                long pid = SnapshotWriter.refusedPid(e.getMessage());
+                int at = -1;
+                for (int i = 0; i < records.size(); i++) {
+                    if (((Long) records.get(i)[Image.P_PID]) == pid) {
+                        at = i;
+                    }
+                }
+                if (at < 0 || attempt > records.size()) {
+                    throw e;
+                }
+                System.getLogger("dev.molt.runtime").log(System.Logger.Level.WARNING, "process " + pid + " could not"
+                        + " cross the refresh of process-api and ends: " + e.getMessage());
+                records.remove(at);
+                // Its futures go, and the positions of the later records' futures move down by one.
+                for (java.util.Iterator<Object[]> it = futures.iterator(); it.hasNext();) {
+                    Object[] f = it.next();
+                    int index = (Integer) f[0];
+                    if (index == at) {
+                        ((CompletableFuture<?>) f[3]).completeExceptionally(new java.util.concurrent.CancellationException(
+                                "process " + pid + " could not cross the refresh of process-api: " + e.getMessage()));
+                        it.remove();
+                    } else if (index > at) {
+                        f[0] = index - 1;
+                    }
+                }
+            }
+        }
     }
 
     private static byte[] valueBytes(Object v) {
@@ -126,6 +167,12 @@ public final class AcrossApi {
                 } catch (ImageCodec.UnreadableImageException | RuntimeException x) {
                     out[i] = null;
                     out[Relay.KIND] = "dropped"; // no neutral form: nothing this revision can deliver
+                    for (Object f : e) {
+                        if (f instanceof CompletableFuture<?> cf) {
+                            cf.completeExceptionally(new java.util.concurrent.CancellationException("the value has no"
+                                    + " neutral form, so it could not cross the refresh of process-api: " + x.getMessage()));
+                        }
+                    }
                 }
             }
         }

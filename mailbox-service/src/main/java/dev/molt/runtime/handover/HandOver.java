@@ -36,7 +36,8 @@ public final class HandOver {
     private final List<Object[]> records = new ArrayList<>();
     private final Set<Proc> gone = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean sealed;
-    private int stragglers;
+    /** The processes the image holds as ARRIVING: each leaves this set once, when it exports or ends. */
+    private final Set<Proc> stragglers = Collections.newSetFromMap(new IdentityHashMap<>());
     private long firstExportNanos;
 
     /** @param onLastGone runs once nothing of the old runtime runs any more (at the seal, or when the last straggler went) */
@@ -71,7 +72,7 @@ public final class HandOver {
             }
             if (late) {
                 relay.late(p.pid(), r);
-                stragglerGone();
+                stragglerGone(p);
             }
         }
 
@@ -91,15 +92,15 @@ public final class HandOver {
             if (late) {
                 ExitReason r = p.endedWith();
                 relay.ended(p.pid(), r != null ? r : ExitReason.NOPROC);
-                stragglerGone();
+                stragglerGone(p);
             }
         }
     }
 
-    private void stragglerGone() {
+    private void stragglerGone(Proc p) {
         boolean last;
         synchronized (this) {
-            last = --stragglers == 0;
+            last = stragglers.remove(p) && stragglers.isEmpty();
         }
         if (last) {
             takeLateTimers();
@@ -122,6 +123,7 @@ public final class HandOver {
      *              {@link Image#K_TIMERS}); the caller adds the rest
      */
     public void run(Map<String, Object> image, long graceNanos) {
+        ProcessImage.preload(); // a straggler exports after the framework may have closed this revision's content
         kernel.successor(relay); // before any process is HANDED
         long deadline = System.nanoTime() + graceNanos;
         Set<Proc> tasked = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -157,12 +159,16 @@ public final class HandOver {
             for (Proc p : tasked) {
                 if (!gone.contains(p) && !p.isExited()) {
                     out.add(arriving(p));
-                    stragglers++;
+                    stragglers.add(p);
                 }
             }
         }
-        if (stragglers > 0) {
-            LOG.log(System.Logger.Level.INFO, stragglers + " processes were still in a handler when the runtime was handed"
+        int late;
+        synchronized (this) {
+            late = stragglers.size();
+        }
+        if (late > 0) {
+            LOG.log(System.Logger.Level.INFO, late + " processes were still in a handler when the runtime was handed"
                     + " over; each follows when its handler returns");
         }
         image.put(Image.K_PROCESSES, out);
@@ -174,7 +180,7 @@ public final class HandOver {
         image.put(Image.K_RELAY, (java.util.function.Consumer<java.util.function.Consumer<Object[]>>) relay::attach);
         boolean none;
         synchronized (this) {
-            none = stragglers == 0;
+            none = stragglers.isEmpty();
         }
         if (none) {
             onLastGone.run();
@@ -188,6 +194,7 @@ public final class HandOver {
         r[Image.P_BEHAVIOUR] = p.line().name();
         r[Image.P_VERSION] = p.version();
         r[Image.P_BUNDLE] = Image.ARRIVING;
+        r[Image.P_TRAP_EXITS] = ProcessImage.trapsExits(p); // racy (the owner's flag), so that a linked exit does not kill it before it arrives
         r[Image.P_MESSAGES] = new Object[0];
         r[Image.P_HANDLED] = 0L;
         r[Image.P_UPGRADES] = 0;

@@ -23,6 +23,12 @@ public final class SnapshotWriter {
     private SnapshotWriter() {
     }
 
+    /** The pid a codec refusal names ("process 42's ..."), or -1. */
+    static long refusedPid(String message) {
+        Matcher m = PROCESS.matcher(String.valueOf(message));
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
     /** Writes {@code image} (changing it only by dropping what cannot be written); returns how many processes it holds. */
     @SuppressWarnings("unchecked")
     public static int write(SnapshotStore store, Map<String, Object> image) throws IOException {

@@ -86,6 +86,9 @@ public final class Snapshots {
                 if (before != null) {
                     out.add(before);
                     now.put(id, before);
+                } else {
+                    System.getLogger("dev.molt.runtime").log(System.Logger.Level.WARNING, "process " + id + " was still in"
+                            + " a handler when the snapshot was taken, and no earlier snapshot has it: it is not in this one");
                 }
             }
         }

@@ -131,6 +131,8 @@ public final class TakeOver {
         long began = System.nanoTime();
         kernel.table();
         kernel.refsAfter(((Number) image.getOrDefault(Image.K_LAST_REF, 0L)).longValue());
+        // Pids of processes that ended before the image was made are never handed out again.
+        ProcessImage.pidsAfter(kernel, ((Number) image.getOrDefault(Image.K_LAST_PID, 0L)).longValue());
         Map<String, List<String>> served = (Map<String, List<String>>) image.get(Image.K_SERVED);
         if (served != null) {
             served.forEach((b, vs) -> registry.lineFor(b).restoreServed(vs));
@@ -186,12 +188,14 @@ public final class TakeOver {
                     ((Number) t[Image.T_LEFT_NANOS]).longValue());
         }
         waiting.forEach((line, procs) -> coordinator.adoptWaiting(line, procs, waitingFrom.get(line)));
-        for (Proc p : made) {
-            ProcessImage.start(p);
-        }
+        // What reached the old revision after the image goes in first, while the processes are still
+        // owned here (it queues): a restored sender must not overtake what was sent before it.
         Object relay = image.get(Image.K_RELAY);
         if (relay != null) {
             ((Consumer<Consumer<Object[]>>) relay).accept(this::arrived);
+        }
+        for (Proc p : made) {
+            ProcessImage.start(p);
         }
         int w = waiting.values().stream().mapToInt(List::size).sum();
         return new Outcome(made.size(), running, w, arriving, timers.size(), System.nanoTime() - began);
@@ -270,6 +274,9 @@ public final class TakeOver {
     private void late(Pid pid, Object[] r) {
         Proc p = kernel.table().get(pid);
         if (p == null) {
+            // Its placeholder ended meanwhile (killed here): whoever waits on it is told.
+            failFutures(r, new dev.molt.api.ProcessExitedException("process " + pid.id() + " ended before it arrived"
+                    + " from the runtime before", ExitReason.NOPROC));
             return;
         }
         BehaviourLine line = p.line();
@@ -286,6 +293,28 @@ public final class TakeOver {
                 }
             }
         }));
+    }
+
+    /** Fails a record's calls and tells its outside watches the process is gone. */
+    private static void failFutures(Object[] r, RuntimeException why) {
+        Object[] calls = (Object[]) r[Image.P_CALLS];
+        if (calls != null) {
+            for (Object f : calls) {
+                if (f instanceof CompletableFuture<?> cf) {
+                    cf.completeExceptionally(why);
+                }
+            }
+        }
+        Object[] watches = (Object[]) r[Image.P_WATCHES];
+        if (watches != null) {
+            for (Object f : watches) {
+                if (f instanceof CompletableFuture<?> cf) {
+                    @SuppressWarnings("unchecked")
+                    CompletableFuture<Object> w = (CompletableFuture<Object>) cf;
+                    w.complete(ExitReason.NOPROC);
+                }
+            }
+        }
     }
 
     /** A placeholder's step: it shows the version it ran, and waits for its record. */

@@ -206,9 +206,9 @@ public abstract class Mailbox<M> extends MessageQueue implements Runnable {
                 } finally {
                     clearBits(SCHEDULED | RUNNING);
                 }
-                if (noMessages() && !hasSystemMessages()) {
-                    return; // a producer that queued after the drain passes it on itself
-                }
+                // This sender's message was queued before it took the process: passed on by now, here or
+                // by the owner before. What others queued since, they pass on themselves.
+                return;
             } else if (spins < 64) {
                 Thread.onSpinWait();
             } else {
@@ -226,6 +226,12 @@ public abstract class Mailbox<M> extends MessageQueue implements Runnable {
 
     /** Owner only, exporting for a hand-over: the next message, waiting for a producer's link (see {@link #HANDED}). */
     public final Object pollUserLinked() {
+        Object m = pollStash();
+        return m != null ? m : pollLinked();
+    }
+
+    /** Owner only: the next stashed message, or null. */
+    private Object pollStash() {
         Object m;
         if (stash != null && (m = stash.poll()) != null) {
             stashSize = stash.size();
@@ -234,7 +240,7 @@ public abstract class Mailbox<M> extends MessageQueue implements Runnable {
             }
             return m;
         }
-        return pollLinked();
+        return null;
     }
 
     /** Takes ownership without scheduling, if the process is not scheduled: the caller runs it inline. */
@@ -327,11 +333,6 @@ public abstract class Mailbox<M> extends MessageQueue implements Runnable {
         }
     }
 
-    /** Whether user messages may be handled now: neither suspended, ended nor handed over (one read of the status). */
-    public final boolean runsUser() {
-        return (ctl & (SUSPENDED | EXITED | HANDED)) == 0;
-    }
-
     public final boolean isSuspended() {
         return (ctl & SUSPENDED) != 0;
     }
@@ -355,19 +356,8 @@ public abstract class Mailbox<M> extends MessageQueue implements Runnable {
 
     /** Owner only: the next user message, the stash first. */
     public final Object pollUser() {
-        Object m;
-        if (stash != null && (m = stash.poll()) != null) {
-            stashSize = stash.size();
-            if (stashSize == 0) {
-                stash = null;
-            }
-        } else {
-            m = pollMessage();
-            if (m == null) {
-                return null;
-            }
-        }
-        return m;
+        Object m = pollStash();
+        return m != null ? m : pollMessage();
     }
 
     /**

@@ -19,8 +19,11 @@ import java.util.function.Function;
  */
 public final class ClassCache<T> {
 
-    /** Every cache of this runtime's classes (weakly: a behaviour version's view goes with it). */
-    private static final Set<ClassCache<?>> ALL = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    /**
+     * Every cache of this runtime's classes, held until it is cleared: a behaviour version's view
+     * clears its own when the version is disposed ({@link #forget}), the rest at {@link #clearAll}.
+     */
+    private static final Set<ClassCache<?>> ALL = Collections.synchronizedSet(Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
 
     private final Set<Class<?>> computed = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private final ClassValue<T> values;
@@ -50,6 +53,12 @@ public final class ClassCache<T> {
         for (Class<?> c : classes) {
             values.remove(c);
         }
+    }
+
+    /** Clears this cache and lets it go: its owner (a behaviour version's view) is disposed. */
+    public void forget() {
+        ALL.remove(this);
+        clear();
     }
 
     /** Takes every cache's entries out of every class: the runtime stops, or hands over to a newer revision. */

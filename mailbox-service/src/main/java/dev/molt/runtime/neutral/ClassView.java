@@ -67,6 +67,11 @@ public final class ClassView implements Neutral.ClassResolver {
         }
     }
 
+    /** The version this view belongs to is disposed: its per-class entries go from every class. */
+    public void forget() {
+        kinds.forget();
+    }
+
     /**
      * @param code the behaviour's implementation class: its loader is the view, its package and
      *             nested classes are where a struct's simple type name is looked for

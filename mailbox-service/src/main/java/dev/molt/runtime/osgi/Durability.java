@@ -111,7 +111,14 @@ final class Durability {
             return;
         }
         Map<String, Object> image = read.get();
-        TakeOver.Outcome o = runtime.takeOver(image, false);
+        TakeOver.Outcome o;
+        try {
+            o = runtime.takeOver(image, false);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "the snapshot " + store.file() + " could not be restored (" + e
+                    + "); the runtime starts without its processes");
+            return;
+        }
         Object at = image.get(Image.K_MADE_AT);
         LOG.log(System.Logger.Level.INFO, "restored " + o.processes() + " processes from the snapshot written at "
                 + (at instanceof Long l ? Instant.ofEpochMilli(l).toString() : "?") + " (" + o.waiting()
@@ -175,6 +182,22 @@ final class Durability {
             written(SnapshotWriter.write(store, image), began);
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "the snapshot was not written: " + e);
+        }
+    }
+
+    /**
+     * The runtime stops for good (a plain stop or uninstall, not a framework stop): its processes end
+     * with {@code terminate}, so a snapshot of them must not bring them back at the next start.
+     */
+    void forget() {
+        if (!on) {
+            return;
+        }
+        try {
+            store.delete();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not delete the snapshot " + store.file() + " of processes that"
+                    + " ended: " + e);
         }
     }
 

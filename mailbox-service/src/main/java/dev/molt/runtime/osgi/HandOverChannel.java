@@ -84,15 +84,21 @@ final class HandOverChannel {
         BundleContext system = own.getBundle(0).getBundleContext();
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(PROPERTY, own.getBundle().getSymbolicName());
-        ServiceRegistration<?> reg = system.registerService(Map.class.getName(), image, props);
+        // The withdrawal is in the image before the image is offered: a revision that takes it at once finds it.
+        ServiceRegistration<?>[] reg = new ServiceRegistration<?>[1];
         synchronized (image) {
             image.put(WITHDRAW, (Runnable) () -> {
                 try {
-                    reg.unregister();
+                    synchronized (reg) {
+                        reg[0].unregister();
+                    }
                 } catch (IllegalStateException gone) {
                     // unregistered already
                 }
             });
+        }
+        synchronized (reg) {
+            reg[0] = system.registerService(Map.class.getName(), image, props);
         }
         // Nobody takes it (the bundle was stopped to be uninstalled, not replaced): its processes end
         // as at a shutdown, their watchers told, after a few seconds. By then an uninstalled bundle's

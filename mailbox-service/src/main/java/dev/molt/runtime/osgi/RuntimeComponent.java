@@ -188,7 +188,14 @@ public final class RuntimeComponent {
                     + refused + "; they are lost, their callers get a CancellationException");
             return null;
         }
-        TakeOver.Outcome o = runtime.takeOver(image, true);
+        TakeOver.Outcome o;
+        try {
+            o = runtime.takeOver(image, true);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "could not take over the processes of the runtime before (" + e
+                    + "); this runtime starts without them");
+            return null;
+        }
         long pause = started instanceof Long s && s != 0 ? System.nanoTime() - s : o.nanos();
         HandOverFigures f = new HandOverFigures(o.processes(), pause, String.valueOf(image.get(Image.K_RUNTIME)));
         LOG.log(System.Logger.Level.INFO, "took over " + o.processes() + " processes from runtime " + f.from() + " ("
@@ -292,6 +299,7 @@ public final class RuntimeComponent {
             durability.stop(); // written, then ended without terminate: they go on after the restart
         } else {
             runtime.shutdown(); // processes first, so that closing the tracker has nothing left to migrate
+            durability.forget(); // they ended for good: no snapshot brings them back
         }
         tracker.close();
         if (events != null) {

@@ -148,19 +148,24 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
     @Override
     public void turn() {
         if (isHanded()) {
-            passOnQueued(); // a newer runtime has it: nothing runs here any more
-            release();
+            try {
+                passOnQueued(); // a newer runtime has it: nothing runs here any more
+            } finally {
+                release();
+            }
             return;
         }
         boolean wholeTurn = false;
         try {
             drainSystem();
+            if (isHanded()) {
+                passOnQueued(); // it exported itself in that system message: what follows is the successor's
+                return;
+            }
             Kernel k = kernel();
             int budget = k.settings().throughput();
             int timingMask = k.timingMask();
-            // runsUser: not suspended, not ended, and not handed over: a process that exported itself for
-            // a hand-over in drainSystem (its state went with the image) handles nothing more here.
-            while (budget > 0 && runsUser()) {
+            while (budget > 0 && !isSuspended() && !isExited()) {
                 Object m = pollUser();
                 if (m == null) {
                     break;
@@ -169,13 +174,13 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
                 invoke(m, timingMask);
                 if (hasSystemMessages()) {
                     drainSystem();
+                    if (isHanded()) {
+                        passOnQueued();
+                        return;
+                    }
                 }
             }
             wholeTurn = budget == 0;
-            if (isHanded()) {
-                passOnQueued(); // exported during this turn: what was queued since goes to the newer runtime
-                wholeTurn = false;
-            }
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "runtime fault in process " + pid.id() + "; it ends", t);
             exit(ExitReason.error("runtime fault", t), Ending.KILL);
@@ -206,9 +211,10 @@ public final class Proc extends Mailbox<SystemMessage> implements ProcessContext
         }
     }
 
+    /** Owner: the system messages, up to an export for a hand-over (the rest are the successor's). */
     private void drainSystem() {
         SystemMessage s;
-        while (!isHanded() && (s = pollSystem()) != null) { // after an export, the rest is passed on
+        while (!isHanded() && (s = pollSystem()) != null) {
             SystemMessages.handle(this, s);
         }
     }

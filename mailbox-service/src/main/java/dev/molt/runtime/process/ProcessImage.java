@@ -30,14 +30,12 @@ public final class ProcessImage {
      * whatever is queued for it goes to the kernel's successor (see {@code Mailbox.HANDED}).
      */
     public static Object[] export(Proc p) {
-        p.setBits(Proc.HANDED); // first: a producer that does not see it queued before the drain below
-        Object[] r = new Object[Image.P_SLOTS];
-        r[Image.P_PID] = p.pid().id();
-        r[Image.P_NAME] = p.nameOrNull();
-        r[Image.P_BEHAVIOUR] = p.line().name();
+        // First: a producer that does not see it queued before the drain below. SUSPENDED with it: no
+        // user message is ever handled here again (the turn passes everything on once it sees HANDED).
+        p.setBits(Proc.HANDED | Proc.SUSPENDED);
+        Object[] r = header(p);
         BehaviourVersion v = p.boundVersion();
         Proc.Migration m = p.migration();
-        r[Image.P_VERSION] = v != null ? v.version() : m != null ? m.exportedFrom() : null;
         r[Image.P_BUNDLE] = v != null ? v.bundleId() : Image.NEUTRAL;
         r[Image.P_STATE] = p.state();
         r[Image.P_HELD] = m == null ? null : m.heldReason();
@@ -87,15 +85,11 @@ public final class ProcessImage {
      * gone after a restart), as are outside watches.
      */
     public static Object[] copy(Proc p, java.util.function.Predicate<Class<?>> exportable, boolean freeze) {
-        Object[] r = new Object[Image.P_SLOTS];
-        r[Image.P_PID] = p.pid().id();
-        r[Image.P_NAME] = p.nameOrNull();
-        r[Image.P_BEHAVIOUR] = p.line().name();
+        Object[] r = header(p);
         BehaviourVersion v = p.boundVersion();
         Proc.Migration m = p.migration();
         dev.molt.api.Behaviour<Object> code = v == null ? null : v.code();
-        String version = v != null ? v.version() : m != null ? m.exportedFrom() : null;
-        r[Image.P_VERSION] = version;
+        String version = (String) r[Image.P_VERSION];
         r[Image.P_BUNDLE] = Image.NEUTRAL;
         Object state = p.state();
         String held = m == null ? null : m.heldReason();
@@ -154,6 +148,18 @@ public final class ProcessImage {
         return r;
     }
 
+    /** A record with the process's pid, name, behaviour and version (the one it runs, or its state came from). */
+    private static Object[] header(Proc p) {
+        Object[] r = new Object[Image.P_SLOTS];
+        r[Image.P_PID] = p.pid().id();
+        r[Image.P_NAME] = p.nameOrNull();
+        r[Image.P_BEHAVIOUR] = p.line().name();
+        BehaviourVersion v = p.boundVersion();
+        Proc.Migration m = p.migration();
+        r[Image.P_VERSION] = v != null ? v.version() : m != null ? m.exportedFrom() : null;
+        return r;
+    }
+
     private static <T> T[] grow(T[] a, int index, java.util.function.IntFunction<T[]> make) {
         if (a == null) {
             a = make.apply(Math.max(8, index + 1));
@@ -184,6 +190,28 @@ public final class ProcessImage {
      *
      * @param handOver true for a hand-over, false for a restore from a snapshot (which counter goes up)
      */
+    /**
+     * Loads the classes a late export and a relay use, while the outgoing revision's content is still
+     * open: the framework closes an updated bundle's old revision at once when nothing is wired to it,
+     * and a straggler exports after that.
+     */
+    public static void preload() {
+        for (Class<?> c : new Class<?>[] {ExportedMessage.class, Call.class, Watchers.class, SystemMessage.LinkExit.class,
+                SystemMessage.Stop.class, SystemMessage.Kill.class, SystemMessage.GetState.class, SystemMessage.Migrate.class}) {
+            c.getName();
+        }
+    }
+
+    /** Whether {@code p} traps exits (read by any thread: a hint for a placeholder). */
+    public static boolean trapsExits(Proc p) {
+        return Watchers.trapsExits(p);
+    }
+
+    /** Restoring an image: pids go on after the highest the image's runtime ever handed out. */
+    public static void pidsAfter(Kernel kernel, long last) {
+        kernel.table().pidsAfter(last);
+    }
+
     public static Proc restore(Kernel kernel, BehaviourLine line, Object[] record, BehaviourVersion live,
                                boolean handOver) {
         Pid pid = new Pid((Long) record[Image.P_PID]);
