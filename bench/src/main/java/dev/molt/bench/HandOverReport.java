@@ -111,7 +111,8 @@ public final class HandOverReport {
         }
         md.append("- Molt: `").append(MoltSupport.settingsText()).append("`; hand-over grace = `upgradeTimeout`, as the runtime "
                 + "bundle gives it.\n");
-        md.append("- Per JDK ").append(jvms).append(" JVMs, each doing every size in turn with a fresh runtime: one warm-up, then ")
+        md.append("- Per JDK ").append(jvms).append(" JVMs for the hand-overs and ").append(jvms).append(" for the snapshots, each "
+                + "doing every size in turn with a fresh runtime: one warm-up, then ")
                 .append(run.get("rounds")).append(" measured hand-overs (or snapshots with their restores). Cells give "
                 + "min / **median** / max over every measured one of that JDK and size (count in the *n* column).\n");
         md.append("- Workload: N processes of one behaviour, each state a record (a count and the time of its last message); "
