@@ -18,7 +18,7 @@ import dev.molt.runtime.process.SystemMessage;
 /**
  * The outgoing runtime's hand-over: every process exports itself at its next message boundary, on
  * its own turn, all in parallel; the image ({@link Image}, live form) is made once they have, or once
- * the grace time is over. A process still in a handler then is a <em>straggler</em>: the image holds
+ * no process has exported for the grace time. A process still in a handler then is a <em>straggler</em>: the image holds
  * its pid and name ({@link Image#ARRIVING}), it goes on here until its handler returns, then exports
  * and passes its record through the {@link Relay} (or its exit, if the handler crashed). The old
  * runtime's threads end when the last straggler has gone ({@code onLastGone}).
@@ -139,12 +139,19 @@ public final class HandOver {
             }
             synchronized (this) {
                 long left;
+                int seen = gone.size();
                 while (gone.size() < tasked.size() && (left = deadline - System.nanoTime()) > 0) {
                     try {
                         TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(5)));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         break;
+                    }
+                    if (gone.size() > seen) {
+                        // Progress: processes are taking their turns. The grace counts from the last export,
+                        // so that only a process that stays in a handler becomes a straggler.
+                        seen = gone.size();
+                        deadline = System.nanoTime() + graceNanos;
                     }
                 }
                 if (gone.size() < tasked.size()) {

@@ -17,7 +17,7 @@ import dev.molt.runtime.process.SystemMessage;
  * Takes a snapshot of every process without stopping the others: each writes its neutral record at
  * its own next boundary, on its own turn ({@link ProcessImage#copy}). It is not a consistent cut
  * across processes: each process is as it was at its own point. A process still in a handler when
- * the time is up keeps the record of the snapshot before (if there was one).
+ * no copy has come for the grace time keeps the record of the snapshot before (if there was one).
  *
  * <p>Thread rule: {@link #take} on one thread at a time (the snapshot timer, or the stopping one);
  * the copy tasks on the processes' turns, adding under this object's monitor.
@@ -61,16 +61,23 @@ public final class Snapshots {
         for (Proc p : all) {
             p.enqueueSystem(task);
         }
+        // The grace runs from the last copy that came, not from the start: a million processes take
+        // their turns one after another, and only one that stays in a handler makes no progress.
         long deadline = System.nanoTime() + graceNanos;
         List<Object[]> out;
         synchronized (this) {
             long left;
+            int seen = 0;
             while (settled[0] < all.size() && (left = deadline - System.nanoTime()) > 0) {
                 try {
                     TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.MILLISECONDS.toNanos(5)));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;
+                }
+                if (settled[0] > seen) {
+                    seen = settled[0];
+                    deadline = System.nanoTime() + graceNanos;
                 }
             }
             out = new ArrayList<>(records);
