@@ -551,29 +551,21 @@ public final class RuntimeHandOverCost {
         if (cutShort != null) {
             results.put(k + "cutShort", cutShort);
         }
-        putSnap(results, k + "snapshotMs", samples, SnapSample::snapshotMs);
-        putSnap(results, k + "takeMs", samples, SnapSample::takeMs);
-        putSnap(results, k + "writeMs", samples, SnapSample::writeMs);
-        putSnap(results, k + "bytes", samples, x -> x.bytes);
-        putSnap(results, k + "bytesPerProcess", samples, x -> (double) x.bytes / n);
-        putSnap(results, k + "steadyPerSecond", samples, SnapSample::steadyRate);
-        putSnap(results, k + "windowPerSecond", samples, SnapSample::windowRate);
-        putSnap(results, k + "restoreMs", samples, SnapSample::restoreMs);
-        putSnap(results, k + "readMs", samples, SnapSample::readMs);
-        putSnap(results, k + "takeOverMs", samples, SnapSample::takeOverMs);
-        putSnap(results, k + "importMs", samples, SnapSample::importMs);
-        putSnap(results, k + "othersCpu", samples, SnapSample::othersCpu);
-        putSnap(results, k + "queuedInImage", samples, x -> x.queued);
-        putSnap(results, k + "snapshotGcMs", samples, SnapSample::snapshotGcMs);
-        putSnap(results, k + "restoreGcMs", samples, SnapSample::restoreGcMs);
-    }
-
-    static void putSnap(Results results, String key, List<SnapSample> samples, java.util.function.ToDoubleFunction<SnapSample> f) {
-        double[] v = samples.stream().mapToDouble(f).toArray();
-        results.put(key + ".all", Arrays.toString(Arrays.stream(v).map(x -> Math.round(x * 1000) / 1000.0).toArray()));
-        if (v.length > 0) {
-            results.put(key + ".median", Stats.median(v));
-        }
+        put(results, k + "snapshotMs", samples, SnapSample::snapshotMs);
+        put(results, k + "takeMs", samples, SnapSample::takeMs);
+        put(results, k + "writeMs", samples, SnapSample::writeMs);
+        put(results, k + "bytes", samples, x -> x.bytes);
+        put(results, k + "bytesPerProcess", samples, x -> (double) x.bytes / n);
+        put(results, k + "steadyPerSecond", samples, SnapSample::steadyRate);
+        put(results, k + "windowPerSecond", samples, SnapSample::windowRate);
+        put(results, k + "restoreMs", samples, SnapSample::restoreMs);
+        put(results, k + "readMs", samples, SnapSample::readMs);
+        put(results, k + "takeOverMs", samples, SnapSample::takeOverMs);
+        put(results, k + "importMs", samples, SnapSample::importMs);
+        put(results, k + "othersCpu", samples, SnapSample::othersCpu);
+        put(results, k + "queuedInImage", samples, x -> x.queued);
+        put(results, k + "snapshotGcMs", samples, SnapSample::snapshotGcMs);
+        put(results, k + "restoreGcMs", samples, SnapSample::restoreGcMs);
     }
 
     /** Null if every restored process is RUNNING, restored once, with the count it exported plus the messages it had queued. */
@@ -590,27 +582,11 @@ public final class RuntimeHandOverCost {
             }
         }
         infos = null;
-        int chunk = 10_000;
-        for (int from = 0; from < n; from += chunk) {
-            int to = Math.min(n, from + chunk);
-            List<CompletableFuture<Object>> states = new ArrayList<>(to - from);
-            for (int i = from; i < to; i++) {
-                states.add(runtime.state(pids[i]).toCompletableFuture());
-            }
-            for (int i = from; i < to; i++) {
-                Object st = states.get(i - from).get(30, TimeUnit.SECONDS);
-                long expected = exportedCounts[i] + queued[i];
-                Object c = st instanceof Struct s ? s.get("count") : null;
-                if (!(c instanceof Number num) || num.longValue() != expected) {
-                    return "process " + pids[i] + " has state " + st + "; expected count " + expected + " (exported "
-                            + exportedCounts[i] + " + queued " + queued[i] + ")";
-                }
-            }
-        }
-        return null;
+        return wrongCount(runtime, pids, i -> exportedCounts[i] + queued[i],
+                i -> " (exported " + exportedCounts[i] + " + queued " + queued[i] + ")");
     }
 
-    static void put(Results results, String key, List<Sample> samples, java.util.function.ToDoubleFunction<Sample> f) {
+    static <T> void put(Results results, String key, List<T> samples, java.util.function.ToDoubleFunction<T> f) {
         double[] v = samples.stream().mapToDouble(f).toArray();
         results.put(key + ".all", Arrays.toString(Arrays.stream(v).map(x -> Math.round(x * 1000) / 1000.0).toArray()));
         if (v.length > 0) {
@@ -669,6 +645,17 @@ public final class RuntimeHandOverCost {
             }
         }
         infos = null;
+        return wrongCount(runtime, pids, i -> sent / n + (i < sent % n ? 1 : 0), i -> "");
+    }
+
+    /**
+     * Null if each process's state counts {@code expected.applyAsLong(i)} (states fetched 10,000 at a
+     * time, so that a million futures are never outstanding at once); else the first that does not,
+     * with {@code detail.apply(i)} after what was expected.
+     */
+    static String wrongCount(ProcessRuntime runtime, Pid[] pids, java.util.function.IntToLongFunction expected,
+                             java.util.function.IntFunction<String> detail) throws Exception {
+        int n = pids.length;
         int chunk = 10_000;
         for (int from = 0; from < n; from += chunk) {
             int to = Math.min(n, from + chunk);
@@ -678,10 +665,10 @@ public final class RuntimeHandOverCost {
             }
             for (int i = from; i < to; i++) {
                 Object st = states.get(i - from).get(30, TimeUnit.SECONDS);
-                long expected = sent / n + (i < sent % n ? 1 : 0);
+                long want = expected.applyAsLong(i);
                 Object c = st instanceof Struct s ? s.get("count") : st instanceof Count c0 ? c0.count() : null;
-                if (!(c instanceof Number num) || num.longValue() != expected) {
-                    return "process " + pids[i] + " has state " + st + "; expected count " + expected;
+                if (!(c instanceof Number num) || num.longValue() != want) {
+                    return "process " + pids[i] + " has state " + st + "; expected count " + want + detail.apply(i);
                 }
             }
         }
