@@ -40,11 +40,6 @@ public class DurableTest {
         return new MoltRuntime(RuntimeSettings.defaults().withWorkers(2));
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<String> seen(MoltRuntime rt, Pid p) {
-        return (List<String>) rt.call(p, "get", T);
-    }
-
     private static void await(String what, java.util.function.BooleanSupplier c) {
         long deadline = System.nanoTime() + T.toNanos();
         while (!c.getAsBoolean()) {
@@ -63,7 +58,7 @@ public class DurableTest {
         Pid two = a.spawn("echo", "two", null);
         a.send(one, "x1");
         a.send(one, two); // linked
-        assertEquals(List.of("x1"), seen(a, one));
+        assertEquals(List.of("x1"), Echo.seen(a, one));
         a.sendAfter(two, "timer", Duration.ofMillis(3000)); // fires after the restore, with the time it had left
         Echo.Gate gate = new Echo.Gate(new java.util.concurrent.CountDownLatch(1), new java.util.concurrent.CountDownLatch(1));
         a.send(two, gate);
@@ -95,11 +90,11 @@ public class DurableTest {
         assertEquals(ProcessStatus.SUSPENDED, b.info(one).orElseThrow().status()); // waits for its behaviour
         b.send(one, "while-waiting");
         b.register("echo", "1.0.0", new Echo("b"));
-        assertEquals(List.of("x1", "while-waiting"), seen(b, one));
+        assertEquals(List.of("x1", "while-waiting"), Echo.seen(b, one));
         assertEquals(one, b.whereis("one").orElseThrow());
         assertEquals(1, b.info(one).orElseThrow().restores());
-        await("the queued message and the timer", () -> seen(b, two).containsAll(List.of("released", "queued", "timer")));
-        assertEquals(List.of("released", "queued"), seen(b, two).subList(0, 2));
+        await("the queued message and the timer", () -> Echo.seen(b, two).containsAll(List.of("released", "queued", "timer")));
+        assertEquals(List.of("released", "queued"), Echo.seen(b, two).subList(0, 2));
         java.util.concurrent.CompletableFuture<ExitReason> oneGone = b.watch(one).toCompletableFuture();
         b.send(two, "crash");
         assertEquals(ExitReason.Kind.LINKED, oneGone.get(10, java.util.concurrent.TimeUnit.SECONDS).kind());
@@ -113,7 +108,7 @@ public class DurableTest {
         b.send(p, "before");
         Map<String, Object> image = b.snapshot("1.3.0", "test", false);
         b.send(p, "after");
-        assertEquals(List.of("before", "after"), seen(b, p));
+        assertEquals(List.of("before", "after"), Echo.seen(b, p));
         @SuppressWarnings("unchecked")
         List<Object[]> records = (List<Object[]>) image.get(dev.molt.runtime.handover.Image.K_PROCESSES);
         assertEquals(1, records.size());

@@ -41,6 +41,12 @@ public final class Echo implements Behaviour<List<String>> {
 
     final String tag;
 
+    /** What process {@code p} (an echo) has recorded so far, asked with {@code "get"}. */
+    @SuppressWarnings("unchecked")
+    static List<String> seen(dev.molt.api.ProcessRuntime rt, Pid p) {
+        return (List<String>) rt.call(p, "get", java.time.Duration.ofSeconds(10));
+    }
+
     public Echo(String tag) {
         this.tag = tag;
     }

@@ -40,11 +40,6 @@ public class HandOverTest {
         return new MoltRuntime(RuntimeSettings.defaults().withWorkers(2));
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<String> seen(MoltRuntime rt, Pid p) {
-        return (List<String>) rt.call(p, "get", T);
-    }
-
     @Test
     public void aHandOverKeepsProcessesStatesMailboxesNamesTimersAndWatchers() throws Exception {
         Echo code = new Echo("e");
@@ -57,8 +52,8 @@ public class HandOverTest {
         a.send(one, "x2");
         a.send(one, two); // one links to two
         a.send(two, List.of("monitor", three));
-        assertEquals(List.of("x1", "x2"), seen(a, one));
-        seen(a, two); // the monitor is set
+        assertEquals(List.of("x1", "x2"), Echo.seen(a, one));
+        Echo.seen(a, two); // the monitor is set
         a.sendAfter(one, "timer", Duration.ofMillis(400));
         CompletableFuture<ExitReason> watch = a.watch(three).toCompletableFuture();
 
@@ -68,26 +63,26 @@ public class HandOverTest {
         b = runtime();
         b.register("echo", "1.0.0", code);
         b.takeOver(image, true);
-        assertEquals(List.of("x1", "x2", "after"), seen(b, one));
+        assertEquals(List.of("x1", "x2", "after"), Echo.seen(b, one));
         assertEquals(one, b.whereis("one").orElseThrow());
-        assertEquals(List.of("x1", "x2", "after"), seen(a, one)); // a call through the old facade, answered here
+        assertEquals(List.of("x1", "x2", "after"), Echo.seen(a, one)); // a call through the old facade, answered here
         ProcessInfo info = b.info(one).orElseThrow();
         assertEquals(1, b.processes().stream().filter(p -> p.pid().equals(one)).count());
         assertTrue("counted as handled: " + info, info.handled() >= 5);
 
         long deadline = System.nanoTime() + T.toNanos();
-        while (!seen(b, one).contains("timer") && System.nanoTime() < deadline) {
+        while (!Echo.seen(b, one).contains("timer") && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertTrue("the timer fired in the new runtime", seen(b, one).contains("timer"));
+        assertTrue("the timer fired in the new runtime", Echo.seen(b, one).contains("timer"));
 
         assertTrue(b.kill(three, "gone"));
         assertEquals(ExitReason.Kind.KILLED, watch.get(10, TimeUnit.SECONDS).kind());
         deadline = System.nanoTime() + T.toNanos();
-        while (seen(b, two).stream().noneMatch(s -> s.startsWith("Down")) && System.nanoTime() < deadline) {
+        while (Echo.seen(b, two).stream().noneMatch(s -> s.startsWith("Down")) && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertTrue("two's monitor of three fired: " + seen(b, two), seen(b, two).stream().anyMatch(s -> s.startsWith("Down")));
+        assertTrue("two's monitor of three fired: " + Echo.seen(b, two), Echo.seen(b, two).stream().anyMatch(s -> s.startsWith("Down")));
 
         CompletableFuture<ExitReason> oneGone = b.watch(one).toCompletableFuture();
         b.send(two, "crash"); // linked: one goes too
@@ -124,7 +119,7 @@ public class HandOverTest {
 
     private static List<String> seenOrEmpty(MoltRuntime rt, Pid p) {
         try {
-            return seen(rt, p);
+            return Echo.seen(rt, p);
         } catch (RuntimeException e) {
             return List.of();
         }
