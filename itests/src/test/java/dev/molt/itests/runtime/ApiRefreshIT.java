@@ -32,7 +32,6 @@ import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.util.tracker.ServiceTracker;
 
@@ -314,9 +313,5 @@ public class ApiRefreshIT {
                 Thread.onSpinWait();
             }
         }
-    }
-
-    static BundleWiring wiring(Bundle b) {
-        return b.adapt(BundleWiring.class);
     }
 }

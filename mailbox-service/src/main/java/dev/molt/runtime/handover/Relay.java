@@ -45,11 +45,9 @@ public final class Relay implements Successor {
 
     private final List<Object[]> kept = new ArrayList<>();
     private Consumer<Object[]> sink;
-    private long passed;
 
     private synchronized void pass(String kind, Pid pid, Object a, Object b) {
         Object[] e = {kind, pid.id(), a, b};
-        passed++;
         if (sink != null) {
             sink.accept(e);
         } else {
@@ -64,15 +62,6 @@ public final class Relay implements Successor {
         }
         kept.clear();
         sink = to;
-    }
-
-    public synchronized boolean isAttached() {
-        return sink != null;
-    }
-
-    /** Entries passed so far (kept or delivered). */
-    public synchronized long passed() {
-        return passed;
     }
 
     @Override
