@@ -155,6 +155,34 @@ public class KarafFeaturesIT {
         exec("proc:kill k2");
     }
 
+    /**
+     * The runtime hands its processes over in Karaf too: through proc:upgrade-runtime (the same jar
+     * again: a new revision all the same) and through Karaf's own bundle:update of the runtime.
+     */
+    @Test
+    public void procUpgradeRuntimeAndBundleUpdateOfTheRuntimeKeepEveryProcess() throws Exception {
+        examplesInstalled();
+        exec("proc:spawn counter --name kr 7");
+        exec("proc:send kr inc");
+        assertEquals("8", exec("proc:call kr get").strip());
+        CompletableFuture<?> ended = watch("kr");
+
+        String report = exec("proc:upgrade-runtime mvn:dev.molt/mailbox-service/" + VERSION).strip();
+        assertTrue(report, report.matches("runtime \\S+ -> \\S+: [1-9][0-9]* processes handed over, longest pause [0-9.]+ ms"));
+        // Karaf registers the proc: actions again once the new runtime's service is there.
+        assertEquals("8", until("proc:call kr get", out -> out.equals("8")));
+        assertTrue(exec("proc:info kr"), exec("proc:info kr").contains("handovers  1\n"));
+
+        Bundle runtime = Arrays.stream(context.getBundles())
+                .filter(b -> "dev.molt.mailbox-service".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        exec("bundle:update " + runtime.getBundleId());
+        until("proc:info kr", out -> out.contains("handovers  2"));
+        exec("proc:send kr inc");
+        assertEquals("9", until("proc:call kr get", out -> out.equals("9")));
+        assertTrue("the process never ended on the way", !ended.isDone());
+        exec("proc:kill kr");
+    }
+
     @Test
     public void helpDescribesEveryCommand() throws Exception {
         examplesInstalled();
@@ -167,7 +195,8 @@ public class KarafFeaturesIT {
         assertTrue(help, help.contains("--name"));
         assertTrue(help, help.contains("register the process under this name"));
         String scope = exec("help proc");
-        for (String command : List.of("call", "history", "info", "kill", "ps", "rollback", "send", "spawn", "upgrade")) {
+        for (String command : List.of("call", "history", "info", "kill", "ps", "rollback", "send", "spawn", "upgrade",
+                "upgrade-runtime")) {
             assertTrue(scope, scope.contains("proc:" + command));
         }
         assertTrue(exec("proc:call --help"), exec("proc:call --help").contains("how long to wait for the reply"));

@@ -19,6 +19,8 @@ public final class CommandHelp {
     public static final String ABORT = "move a canary's processes back to the old version and remove the new one, print the report";
     public static final String HISTORY = "list past upgrades, oldest first";
     public static final String NODES = "list the nodes of the cluster this node is in, coordinator first";
+    public static final String UPGRADE_RUNTIME = "update the Molt runtime bundle (or process-api) from a jar, keeping every"
+            + " process, and print how many were handed over and the longest pause";
     public static final String ROLLBACK = "go back to the version a behaviour ran before its newest upgrade, print the report";
 
     public static final String TREE = "draw the supervision trees: pid, child id, name, behaviour, version, restarts";

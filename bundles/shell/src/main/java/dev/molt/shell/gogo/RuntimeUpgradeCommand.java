@@ -1,220 +1,39 @@
 package dev.molt.shell.gogo;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.jar.JarInputStream;
-import java.util.jar.Manifest;
-
 import org.apache.felix.service.command.Descriptor;
-import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.BundleException;
-import org.osgi.framework.FrameworkEvent;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
-import org.osgi.framework.Version;
-import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 
+import dev.molt.shell.core.CommandHelp;
+import dev.molt.shell.core.RuntimeUpgrade;
+
 /**
- * {@code proc:upgrade-runtime <jar>}: updates the Molt runtime bundle, or process-api (then refreshed),
- * from a jar, and prints the hand-over as a behaviour upgrade's report: the processes handed over and
- * the longest pause (what the new runtime puts on its service). An API jar whose {@code dev.molt.api} is
- * not a compatible version (another major, or older) is refused before anything stops.
- *
- * <p>The shell itself imports the API, so a refresh of it restarts this bundle while the command
- * runs: everything here goes through the system bundle's context, and uses no class it has not loaded
- * before the update.
+ * {@code proc:upgrade-runtime <jar>} at the Gogo console: {@link RuntimeUpgrade} prints its report
+ * line, or the one line that says what is wrong.
  *
  * <p>Gogo calls {@code _main} for a function name that is no method name ({@code upgrade-runtime}).
  */
 @Component(service = Object.class, property = {"osgi.command.scope=proc", "osgi.command.function=upgrade-runtime"})
 public final class RuntimeUpgradeCommand {
 
-    private static final String API_PACKAGE = "dev.molt.api";
-    private static final String RUNTIME_SERVICE = "dev.molt.api.ProcessRuntime";
-    private static final long WAIT_MS = 60_000;
-
-    private final BundleContext system;
+    private final RuntimeUpgrade upgrade;
 
     @Activate
     public RuntimeUpgradeCommand(BundleContext context) {
-        this.system = context.getBundle(0).getBundleContext();
+        this.upgrade = new RuntimeUpgrade(context);
     }
 
-    @Descriptor("update the Molt runtime bundle (or process-api) from a jar, keeping every process; usage: proc:upgrade-runtime <jar-url>")
-    public void _main(@Descriptor("a jar of dev.molt.mailbox-service or dev.molt.process-api") Object... args) {
-        try {
-            System.out.println(run(args));
-        } catch (IllegalArgumentException | IllegalStateException | IOException | BundleException e) {
-            System.err.println("error: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            System.err.println("error: interrupted; the update goes on, see the log");
-        }
-    }
-
-    private String run(Object[] given) throws IOException, BundleException, InterruptedException {
+    @Descriptor(CommandHelp.UPGRADE_RUNTIME + "; usage: proc:upgrade-runtime <jar-url>")
+    public void _main(@Descriptor("a jar of dev.molt.mailbox-service or dev.molt.process-api") Object... given) {
         Object[] args = given;
         if (args != null && args.length > 0 && String.valueOf(args[0]).endsWith("upgrade-runtime")) {
             args = java.util.Arrays.copyOfRange(args, 1, args.length); // _main gets the function's name first
         }
         if (args == null || args.length != 1) {
-            throw new IllegalArgumentException("give one jar; usage: proc:upgrade-runtime <jar-url>");
+            System.err.println("error: give one jar; usage: proc:upgrade-runtime <jar-url>");
+            return;
         }
-        String location = String.valueOf(args[0]);
-        byte[] jar = read(location);
-        Manifest mf;
-        try (JarInputStream in = new JarInputStream(new java.io.ByteArrayInputStream(jar))) {
-            mf = in.getManifest();
-        }
-        if (mf == null || mf.getMainAttributes().getValue("Bundle-SymbolicName") == null) {
-            throw new IllegalArgumentException(location + " is no bundle (no Bundle-SymbolicName); give a jar of the runtime or of process-api");
-        }
-        String bsn = mf.getMainAttributes().getValue("Bundle-SymbolicName").split(";")[0].strip();
-        ServiceReference<?> current = runtimeService();
-        if (current == null) {
-            throw new IllegalStateException("no Molt runtime runs now; start dev.molt.mailbox-service first");
-        }
-        Bundle runtime = current.getBundle();
-        Bundle api = apiBundle();
-        if (bsn.equals(runtime.getSymbolicName())) {
-            String from = runtime.getVersion().toString();
-            try (InputStream in = new java.io.ByteArrayInputStream(jar)) {
-                runtime.update(in);
-            }
-            ServiceReference<?> next = awaitNewRuntime(current);
-            return "runtime " + from + " -> " + runtime.getVersion() + ": " + report(next);
-        }
-        if (api != null && bsn.equals(api.getSymbolicName())) {
-            Version now = exportedVersion(api.getHeaders().get("Export-Package"));
-            Version offered = exportedVersion(mf.getMainAttributes().getValue("Export-Package"));
-            if (offered == null) {
-                throw new IllegalArgumentException(location + " exports no " + API_PACKAGE + "; nothing changed");
-            }
-            if (now != null && (offered.getMajor() != now.getMajor() || offered.compareTo(now) < 0)) {
-                throw new IllegalArgumentException(location + " exports " + API_PACKAGE + " " + offered + ", which is not"
-                        + " compatible with " + now + " (processes cross only a newer minor or micro version of the"
-                        + " same major); nothing changed");
-            }
-            try (InputStream in = new java.io.ByteArrayInputStream(jar)) {
-                api.update(in);
-            }
-            CountDownLatch refreshed = new CountDownLatch(1);
-            system.getBundle().adapt(FrameworkWiring.class).refreshBundles(List.of(api), new RefreshListener(refreshed));
-            if (!refreshed.await(WAIT_MS, TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("the refresh of process-api did not end in " + WAIT_MS / 1000 + " s; see the log");
-            }
-            ServiceReference<?> next = awaitNewRuntime(current);
-            return "process-api " + now + " -> " + offered + ": " + report(next);
-        }
-        throw new IllegalArgumentException(location + " is bundle " + bsn + ", neither the runtime ("
-                + runtime.getSymbolicName() + ") nor process-api; upgrade a behaviour with proc:upgrade");
-    }
-
-    /** A FrameworkListener class of its own (not a lambda), loaded with this one. */
-    private static final class RefreshListener implements org.osgi.framework.FrameworkListener {
-        private final CountDownLatch done;
-
-        RefreshListener(CountDownLatch done) {
-            this.done = done;
-        }
-
-        @Override
-        public void frameworkEvent(FrameworkEvent event) {
-            if (event.getType() == FrameworkEvent.PACKAGES_REFRESHED || event.getType() == FrameworkEvent.ERROR) {
-                done.countDown();
-            }
-        }
-    }
-
-    private static byte[] read(String location) throws IOException {
-        Path p = location.contains(":") && !location.matches("^[A-Za-z]:\\\\.*") ? null : Paths.get(location);
-        if (p != null) {
-            if (!Files.isRegularFile(p)) {
-                throw new IllegalArgumentException("no file " + location + "; give a jar's path or URL");
-            }
-            return Files.readAllBytes(p);
-        }
-        try (InputStream in = new URL(location).openStream()) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read " + location + ": " + e.getMessage());
-        }
-    }
-
-    private ServiceReference<?> runtimeService() {
-        try {
-            ServiceReference<?>[] refs = system.getAllServiceReferences(RUNTIME_SERVICE, null);
-            return refs == null || refs.length == 0 ? null : refs[0];
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private Bundle apiBundle() {
-        for (Bundle b : system.getBundles()) {
-            Object exports = b.getHeaders().get("Export-Package");
-            if (exports != null && exportedVersion(exports.toString()) != null) {
-                return b;
-            }
-        }
-        return null;
-    }
-
-    /** The version {@code dev.molt.api} is exported at in an Export-Package header, or null. */
-    static Version exportedVersion(String exportPackage) {
-        if (exportPackage == null) {
-            return null;
-        }
-        String h = exportPackage.replace("\r", "").replace("\n", "");
-        int at = 0;
-        while ((at = h.indexOf(API_PACKAGE, at)) >= 0) {
-            int end = at + API_PACKAGE.length();
-            boolean whole = (at == 0 || h.charAt(at - 1) == ',' || h.charAt(at - 1) == ' ')
-                    && end < h.length() && (h.charAt(end) == ';' || h.charAt(end) == ',');
-            if (whole) {
-                int v = h.indexOf("version=", end);
-                int next = h.indexOf(API_PACKAGE, end);
-                if (v >= 0 && (next < 0 || v < next)) {
-                    String s = h.substring(v + "version=".length()).replaceFirst("^\"", "");
-                    return Version.parseVersion(s.replaceFirst("[\";,].*$", ""));
-                }
-                return Version.emptyVersion;
-            }
-            at = end;
-        }
-        return null;
-    }
-
-    private ServiceReference<?> awaitNewRuntime(ServiceReference<?> before) throws InterruptedException {
-        Object oldId = before.getProperty("service.id");
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-        while (System.nanoTime() < deadline) {
-            ServiceReference<?> now = runtimeService();
-            if (now != null && !now.getProperty("service.id").equals(oldId)) {
-                return now;
-            }
-            Thread.sleep(20); // polling the registry: a listener of this bundle would go with a refresh of it
-        }
-        throw new IllegalStateException("the new runtime did not start within " + WAIT_MS / 1000 + " s; see the log");
-    }
-
-    private static String report(ServiceReference<?> next) {
-        Object n = next.getProperty("molt.handover.processes");
-        Object pause = next.getProperty("molt.handover.longestPauseMillis");
-        if (n == null) {
-            return "the new runtime took over no processes (see the log: the hand-over was refused)";
-        }
-        return n + " processes handed over, longest pause " + String.format(java.util.Locale.ROOT, "%.1f",
-                ((Number) pause).doubleValue()) + " ms";
+        upgrade.run(String.valueOf(args[0]), System.out, System.err);
     }
 }
