@@ -49,6 +49,14 @@ public final class RebuiltJars {
         return copy("dev.molt.mailbox-service", a -> a.putValue("Bundle-Version", version));
     }
 
+    /** The runtime jar with another Bundle-Version and an import of a package nobody exports: it cannot resolve. */
+    public static byte[] unresolvableRuntime(String version) throws Exception {
+        return copy("dev.molt.mailbox-service", a -> {
+            a.putValue("Bundle-Version", version);
+            a.putValue("Import-Package", a.getValue("Import-Package") + ",dev.molt.nowhere");
+        });
+    }
+
     /** The API jar exporting {@code dev.molt.api} at {@code apiVersion}, with another Bundle-Version. */
     public static byte[] api(String apiVersion, String bundleVersion) throws Exception {
         return copy("dev.molt.process-api", a -> {

@@ -1,9 +1,11 @@
 package dev.molt.itests.runtime;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNotSame;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
 import java.io.ByteArrayInputStream;
@@ -25,6 +27,7 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
 import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.util.tracker.ServiceTracker;
 
@@ -187,5 +190,85 @@ public class RuntimeUpdateIT extends MoltTestSupport {
         after = null;
         services.close();
         awaitCollected(oldLoader, "the old runtime revision's class loader");
+    }
+
+    /**
+     * A runtime jar that does not resolve: the update throws, the bundle stays INSTALLED, and every
+     * process waits, with what is sent to it meanwhile through the old service, until the runtime
+     * is updated with a jar that resolves. No timer ends them on the way.
+     */
+    @Test
+    public void aRuntimeJarThatDoesNotResolveLeavesEveryProcessWaitingUntilOneThatDoes() throws Exception {
+        awaitBehaviour("counter", "1.0.0");
+        Bundle rt = runtimeBundle();
+        ProcessRuntime before = runtime;
+        Pid waiting = before.spawn("counter", "waiting", 5);
+        CompletableFuture<ExitReason> watch = before.watch(waiting).toCompletableFuture();
+        byte[] unresolvable = RebuiltJars.unresolvableRuntime("0.1.1.unresolvable");
+        try {
+            rt.update(new ByteArrayInputStream(unresolvable));
+            fail("a runtime jar importing a package nobody exports started");
+        } catch (BundleException expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("dev.molt.nowhere"));
+        }
+        assertEquals(Bundle.INSTALLED, rt.getState());
+        before.send(waiting, 3); // the old service passes it on, after what the process had queued
+        await("the line that says the processes wait", () -> log.entries().stream().anyMatch(e -> e.message()
+                .contains("no revision has started since (state INSTALLED: its new jar did not resolve")
+                && e.message().contains(": 1 processes wait, their messages kept")));
+        log.expect("stopped to be replaced and no revision has started since");
+        assertFalse("the process ended while it waited", watch.isDone());
+
+        ServiceTracker<ProcessRuntime, ProcessRuntime> services = new ServiceTracker<>(context, ProcessRuntime.class, null);
+        services.open();
+        try {
+            rt.update(new ByteArrayInputStream(RebuiltJars.runtime("0.1.1.test")));
+            rt.start(); // the framework restarts only a bundle that was active before its update
+            ProcessRuntime after = services.waitForService(TimeUnit.SECONDS.toMillis(30));
+            assertNotNull("a runtime service after the second update", after);
+            assertEquals(8L, after.call(waiting, "get", Duration.ofSeconds(30)));
+            assertEquals(waiting, after.whereis("waiting").orElseThrow());
+            assertEquals(1, after.info(waiting).orElseThrow().handOvers());
+            assertFalse(watch.isDone());
+            log.expect("handle\\(crash\\) threw");
+            after.send(waiting, "crash");
+            assertEquals("the outside watch carried over", ExitReason.Kind.ERROR,
+                    watch.get(30, TimeUnit.SECONDS).kind());
+        } finally {
+            services.close();
+        }
+        log.assertNothingUnexpected();
+    }
+
+    /**
+     * A transient stop (what Karaf's feature:uninstall does first) offers the processes to a next
+     * revision: started again, the bundle takes them; uninstalled instead, no revision can come and
+     * they end as at a shutdown, their watchers told.
+     */
+    @Test
+    public void aTransientStopKeepsTheProcessesForAStartAndAnUninstallEndsThem() throws Exception {
+        awaitBehaviour("counter", "1.0.0");
+        Bundle rt = runtimeBundle();
+        Pid kept = runtime.spawn("counter", "kept", 2);
+        CompletableFuture<ExitReason> watch = runtime.watch(kept).toCompletableFuture();
+        ServiceTracker<ProcessRuntime, ProcessRuntime> services = new ServiceTracker<>(context, ProcessRuntime.class, null);
+        services.open();
+        try {
+            rt.stop(Bundle.STOP_TRANSIENT);
+            runtime.send(kept, 1); // through the stopped revision's service: passed on
+            rt.start(Bundle.START_TRANSIENT);
+            ProcessRuntime again = services.waitForService(TimeUnit.SECONDS.toMillis(30));
+            assertNotNull("a runtime service after the start", again);
+            assertEquals(3L, again.call(kept, "get", Duration.ofSeconds(30)));
+            assertEquals(1, again.info(kept).orElseThrow().handOvers());
+
+            rt.stop(Bundle.STOP_TRANSIENT);
+            assertFalse("the process ended at the transient stop", watch.isDone());
+            rt.uninstall();
+            assertEquals("the watch is told the process ended with the runtime", ExitReason.SHUTDOWN,
+                    watch.get(30, TimeUnit.SECONDS));
+        } finally {
+            services.close();
+        }
     }
 }

@@ -80,4 +80,27 @@ public class ShellRuntimeUpgradeIT extends ShellTestSupport {
         assertEquals("1\n", shell.ok("proc:call c1 get"));
         assertTrue(shell.error("proc:upgrade-runtime").contains("usage: proc:upgrade-runtime <jar-url>"));
     }
+
+    /**
+     * A runtime jar that does not resolve: one line says so and that the processes wait; the next
+     * proc:upgrade-runtime, with a jar that resolves, starts the runtime and they go on.
+     */
+    @Test
+    public void aRuntimeJarThatDoesNotResolveIsOneLineAndTheNextUpgradeTakesTheProcesses() throws Exception {
+        awaitBehaviour("counter", "1.0.0");
+        shell.ok("proc:spawn counter --name c1 4");
+        String error = shell.error("proc:upgrade-runtime " + written(RebuiltJars.unresolvableRuntime("0.1.1.unresolvable"), "bad"));
+        assertTrue(error, error.startsWith("error: the new runtime 0.1.1.unresolvable did not start: "));
+        assertTrue(error, error.contains("dev.molt.nowhere"));
+        assertTrue(error, error.endsWith("Every process waits, its messages kept: upgrade the runtime again with a jar"
+                + " that resolves (or the one it ran before)"));
+        assertEquals(error, 1, error.strip().lines().count());
+        log.expect("stopped to be replaced and no revision has started since");
+
+        String report = shell.ok("proc:upgrade-runtime " + written(RebuiltJars.runtime("0.1.1.test"), "runtime"));
+        assertTrue(report, Pattern.compile("^runtime 0\\.1\\.1\\.unresolvable -> 0\\.1\\.1\\.test: 1 processes handed over,"
+                + " longest pause [0-9.]+ ms$", Pattern.MULTILINE).matcher(report).find());
+        assertEquals("4\n", shell.ok("proc:call c1 get"));
+        assertTrue(shell.ok("proc:info c1").contains("handovers  1\n"));
+    }
 }

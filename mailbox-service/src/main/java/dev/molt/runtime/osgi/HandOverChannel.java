@@ -100,32 +100,113 @@ final class HandOverChannel {
         synchronized (reg) {
             reg[0] = system.registerService(Map.class.getName(), image, props);
         }
-        // Nobody takes it (the bundle was stopped to be uninstalled, not replaced): its processes end
-        // as at a shutdown, their watchers told, after a few seconds. By then an uninstalled bundle's
-        // content is closed and no class of it can load any more: the code that runs then runs once
-        // here first, on an empty image, so that its classes are loaded and linked.
+        // The image waits for as long as a next revision may still come: a jar that does not resolve
+        // leaves the bundle INSTALLED, still persistently started, and its processes wait, messages
+        // kept, until it is updated with one that does (an error path loses nothing queued). It ends
+        // as at a shutdown, its watchers told, when none can come: the bundle uninstalled (Karaf's
+        // feature:uninstall stops it transiently first), stopped for good, or the framework going.
+        // By then an uninstalled bundle's content may be closed and no class of it can load: the code
+        // that runs then runs once here first (on an empty image), so that its classes are loaded
+        // and linked.
+        Bundle bundle = own.getBundle();
+        Bundle framework = own.getBundle(0);
         dev.molt.runtime.handover.TakeOver.endUnclaimed(new java.util.HashMap<>());
-        Thread unclaimed = new Thread(() -> {
+        mayStillCome(bundle, framework);
+        int processes = processCount(image);
+        Thread keeper = new Thread(() -> keep(image, bundle, framework, processes), "molt-handover-waiting");
+        keeper.setDaemon(true);
+        keeper.start();
+    }
+
+    /**
+     * The keeper's loop: polls until the image is taken, or ends its processes once no revision can
+     * come; says once, after {@link #QUIET_MILLIS}, that the processes wait and why.
+     *
+     * <p>Thread rule: the keeper's own thread. The image's withdrawal entry is removed under the
+     * image's lock by whoever comes first, the next revision or this loop, so the processes are either
+     * taken or ended, never both.
+     */
+    private static void keep(Map<String, Object> image, Bundle bundle, Bundle framework, int processes) {
+        long since = System.nanoTime();
+        boolean told = false;
+        while (true) {
             try {
-                Thread.sleep(UNCLAIMED_MILLIS);
+                Thread.sleep(POLL_MILLIS);
             } catch (InterruptedException e) {
                 return;
             }
-            Object w;
             synchronized (image) {
-                w = image.remove(WITHDRAW);
+                if (!image.containsKey(WITHDRAW)) {
+                    return; // taken
+                }
             }
-            if (w instanceof Runnable r) {
-                r.run();
-                dev.molt.runtime.handover.TakeOver.endUnclaimed(image);
+            if (!mayStillCome(bundle, framework)) {
+                Object w;
+                synchronized (image) {
+                    w = image.remove(WITHDRAW);
+                }
+                if (w instanceof Runnable r) {
+                    r.run();
+                    dev.molt.runtime.handover.TakeOver.endUnclaimed(image);
+                }
+                return;
             }
-        }, "molt-handover-unclaimed");
-        unclaimed.setDaemon(true);
-        unclaimed.start();
+            if (!told && System.nanoTime() - since > QUIET_MILLIS * 1_000_000L) {
+                told = true;
+                System.getLogger("dev.molt.runtime").log(System.Logger.Level.WARNING, "the runtime bundle "
+                        + bundle.getSymbolicName() + " (" + bundle.getBundleId() + ") stopped to be replaced and no"
+                        + " revision has started since (state " + stateName(bundle.getState()) + (bundle.getState()
+                        == Bundle.INSTALLED ? ": its new jar did not resolve, see the framework's error" : "") + "): "
+                        + processes + " processes wait, their messages kept; proc:upgrade-runtime with a jar that resolves"
+                        + " (or update it and start it), and they go on. Uninstalling or stopping it ends them");
+            }
+        }
     }
 
-    /** How long an offered image waits for the next revision before its processes end. */
-    private static final long UNCLAIMED_MILLIS = 5000;
+    /**
+     * Whether a next revision of {@code bundle} may still take an offered image: the framework runs,
+     * and the bundle is starting, active, or persistently started (updated to a jar that did not
+     * resolve, or stopped transiently).
+     */
+    static boolean mayStillCome(Bundle bundle, Bundle framework) {
+        try {
+            if (framework.getState() != Bundle.ACTIVE) {
+                return false;
+            }
+            int state = bundle.getState();
+            if (state == Bundle.UNINSTALLED) {
+                return false;
+            }
+            if (state == Bundle.STARTING || state == Bundle.ACTIVE) {
+                return true;
+            }
+            BundleStartLevel sl = bundle.adapt(BundleStartLevel.class);
+            return sl != null && sl.isPersistentlyStarted();
+        } catch (IllegalStateException | SecurityException e) {
+            return false;
+        }
+    }
+
+    private static String stateName(int state) {
+        return switch (state) {
+            case Bundle.INSTALLED -> "INSTALLED";
+            case Bundle.RESOLVED -> "RESOLVED";
+            case Bundle.STARTING -> "STARTING";
+            case Bundle.STOPPING -> "STOPPING";
+            case Bundle.ACTIVE -> "ACTIVE";
+            default -> String.valueOf(state);
+        };
+    }
+
+    private static int processCount(Map<String, Object> image) {
+        Object records = image.get(dev.molt.runtime.handover.Image.K_PROCESSES);
+        return records instanceof java.util.List<?> l ? l.size() : 0;
+    }
+
+    /** How often the keeper of an offered image looks at the bundle. */
+    private static final long POLL_MILLIS = 100;
+    /** How long an offered image waits before the keeper says why. */
+    private static final long QUIET_MILLIS = 2000;
 
     /** The image an earlier revision of this bundle offered, taken (and withdrawn), or null. */
     @SuppressWarnings("unchecked")

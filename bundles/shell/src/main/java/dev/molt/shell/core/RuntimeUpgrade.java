@@ -76,18 +76,31 @@ public final class RuntimeUpgrade {
         }
         String bsn = mf.getMainAttributes().getValue("Bundle-SymbolicName").split(";")[0].strip();
         ServiceReference<?> current = runtimeService();
-        if (current == null) {
+        Bundle runtime = current != null ? current.getBundle() : waitingRuntime(bsn);
+        if (runtime == null) {
             throw new IllegalStateException("no Molt runtime runs now; start dev.molt.mailbox-service first");
         }
-        Bundle runtime = current.getBundle();
         Bundle api = apiBundle();
         if (bsn.equals(runtime.getSymbolicName())) {
             String from = runtime.getVersion().toString();
             try (InputStream in = new java.io.ByteArrayInputStream(jar)) {
                 runtime.update(in);
+                if (current == null) {
+                    runtime.start(); // it waited INSTALLED after a jar that did not resolve: an update leaves it so
+                }
+            } catch (BundleException e) {
+                if (runtime.getState() == Bundle.INSTALLED) {
+                    throw new IllegalStateException("the new runtime " + runtime.getVersion() + " did not start: "
+                            + e.getMessage().replace('\n', ' ') + ". Every process waits, its messages kept: upgrade"
+                            + " the runtime again with a jar that resolves (or the one it ran before)");
+                }
+                throw e;
             }
             ServiceReference<?> next = awaitNewRuntime(current);
             return "runtime " + from + " -> " + runtime.getVersion() + ": " + report(next);
+        }
+        if (current == null) {
+            throw new IllegalStateException("no Molt runtime runs now; start dev.molt.mailbox-service first");
         }
         if (api != null && bsn.equals(api.getSymbolicName())) {
             Version now = exportedVersion(api.getHeaders().get("Export-Package"));
@@ -155,6 +168,29 @@ public final class RuntimeUpgrade {
         }
     }
 
+    /**
+     * The runtime bundle named {@code bsn} when it runs no service but its processes wait for a next
+     * revision (a hand-over offered in the system bundle's registry, under the runtime's property
+     * {@code molt.handover}): an update to a jar that did not resolve left it so. Null otherwise.
+     */
+    private Bundle waitingRuntime(String bsn) {
+        try {
+            ServiceReference<?>[] offered = system.getAllServiceReferences(java.util.Map.class.getName(),
+                    "(molt.handover=" + bsn + ")");
+            if (offered == null || offered.length == 0) {
+                return null;
+            }
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException("no bundle name: " + bsn);
+        }
+        for (Bundle b : system.getBundles()) {
+            if (bsn.equals(b.getSymbolicName()) && b.getState() != Bundle.UNINSTALLED) {
+                return b;
+            }
+        }
+        return null;
+    }
+
     private Bundle apiBundle() {
         for (Bundle b : system.getBundles()) {
             Object exports = b.getHeaders().get("Export-Package");
@@ -191,7 +227,7 @@ public final class RuntimeUpgrade {
     }
 
     private ServiceReference<?> awaitNewRuntime(ServiceReference<?> before) throws InterruptedException {
-        Object oldId = before.getProperty("service.id");
+        Object oldId = before == null ? null : before.getProperty("service.id");
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
         while (System.nanoTime() < deadline) {
             ServiceReference<?> now = runtimeService();
