@@ -90,11 +90,19 @@ public class MoltRuntime implements ProcessRuntime {
     private volatile CodeHost host;
     private volatile boolean shutdown;
     /**
-     * Set once this runtime has handed its processes to a newer revision: the facade then only passes
-     * messages on through it (a caller still holding this service). Volatile: written by the
+     * Set once this runtime has handed its processes to a newer revision: the facade then passes sends
+     * and calls on through it, in order, and serves everything else through the newer revision's
+     * facade ({@link #newerRevision}), for a caller still holding this service. Volatile: written by the
      * deactivating thread, read by any caller.
      */
     private volatile Relay replacedBy;
+    /**
+     * Completed with the newer revision's facade when it has taken this one's processes (see
+     * {@link #newerRevision}); null for a hand-over across a process-api refresh, whose newer facade is no
+     * type of this one's API. Written before {@link #replacedBy}, read after it: the volatile
+     * write and read of replacedBy order it; volatile itself so that no reader depends on that.
+     */
+    private volatile CompletableFuture<Object> newerFacade;
 
     public MoltRuntime(RuntimeSettings settings) {
         this(settings, ObserveSettings.defaults());
@@ -232,6 +240,40 @@ public class MoltRuntime implements ProcessRuntime {
         }
     }
 
+    /** How long a caller of a handed-over facade waits for the newer revision to take the processes. */
+    private static final long NEWER_REVISION_WAIT_SECONDS = 30;
+
+    /**
+     * The newer revision's facade, once this one was handed over; null while this one runs its
+     * processes. A caller still holding this service is served by the newer revision from then on
+     * (sends and calls go through the relay instead, to stay in order with what the image holds).
+     * Waits for the newer revision to take the processes: a call made between the two revisions is
+     * answered, not refused.
+     */
+    private ProcessRuntime newerRevision() {
+        if (replacedBy == null) {
+            return null;
+        }
+        CompletableFuture<Object> s = newerFacade;
+        if (s == null) {
+            throw replaced(); // across a process-api refresh: the newer revision's objects are other classes
+        }
+        try {
+            if (s.get(NEWER_REVISION_WAIT_SECONDS, TimeUnit.SECONDS) instanceof ProcessRuntime next) {
+                return next;
+            }
+            throw replaced();
+        } catch (ExecutionException e) {
+            throw new ProcessException("this revision of the Molt runtime was handed over, and " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw new ProcessException("this revision of the Molt runtime was handed over, and no newer revision took its"
+                    + " processes within " + NEWER_REVISION_WAIT_SECONDS + " s; see the log");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProcessException("interrupted while waiting for the newer revision of the Molt runtime");
+        }
+    }
+
     private static ProcessException replaced() {
         return new ProcessException("this revision of the Molt runtime was replaced by a newer one (its bundle was"
                 + " updated); get the ProcessRuntime service again");
@@ -239,12 +281,20 @@ public class MoltRuntime implements ProcessRuntime {
 
     @Override
     public Pid spawn(String behaviour, String name, Object argument) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.spawn(behaviour, name, argument);
+        }
         checkOpen();
         return spawned(spawner.spawn(registry.existing(behaviour), name, argument), name);
     }
 
     @Override
     public Pid spawnLinked(Pid linkTo, String behaviour, String name, Object argument) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.spawnLinked(linkTo, behaviour, name, argument);
+        }
         checkOpen();
         if (linkTo == null) {
             throw new NoSuchProcessException("no process to link to was given; use spawn for an unlinked process");
@@ -314,18 +364,30 @@ public class MoltRuntime implements ProcessRuntime {
 
     @Override
     public TimerRef sendAfter(Pid to, Object message, Duration delay) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.sendAfter(to, message, delay);
+        }
         checkOpen();
         return messaging.sendAfter(to, message, delay);
     }
 
     @Override
     public Optional<Pid> whereis(String name) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.whereis(name);
+        }
         checkOpen();
         return kernel.table().named(name).map(Proc::pid);
     }
 
     @Override
     public Pid resolve(String pidOrName) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.resolve(pidOrName);
+        }
         if (pidOrName == null || pidOrName.isBlank()) {
             throw new NoSuchProcessException("no process given: name a pid (a number such as 3) or a registered name");
         }
@@ -355,24 +417,40 @@ public class MoltRuntime implements ProcessRuntime {
 
     @Override
     public CompletionStage<ExitReason> watch(Pid pid) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.watch(pid);
+        }
         checkOpen();
         return messaging.watch(pid);
     }
 
     @Override
     public boolean stop(Pid pid) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.stop(pid);
+        }
         checkOpen();
         return messaging.stop(pid, ExitReason.SHUTDOWN);
     }
 
     @Override
     public boolean kill(Pid pid, String reason) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.kill(pid, reason);
+        }
         checkOpen();
         return messaging.kill(pid, ExitReason.killed(reason));
     }
 
     @Override
     public List<ProcessInfo> processes() {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.processes();
+        }
         checkOpen();
         List<ProcessInfo> out = new ArrayList<>(kernel.table().size());
         for (Proc p : kernel.table().all()) {
@@ -384,6 +462,10 @@ public class MoltRuntime implements ProcessRuntime {
 
     @Override
     public Optional<ProcessInfo> info(Pid pid) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.info(pid);
+        }
         checkOpen();
         Proc p = kernel.table().get(pid);
         return p == null ? Optional.empty() : Optional.of(p.snapshot());
@@ -391,12 +473,20 @@ public class MoltRuntime implements ProcessRuntime {
 
     @Override
     public CompletionStage<Object> state(Pid pid) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.state(pid);
+        }
         checkOpen();
         return messaging.state(pid);
     }
 
     @Override
     public List<BehaviourInfo> behaviours() {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.behaviours();
+        }
         checkOpen();
         List<BehaviourInfo> out = new ArrayList<>();
         for (BehaviourLine line : registry.lines()) {
@@ -425,6 +515,10 @@ public class MoltRuntime implements ProcessRuntime {
 
     @Override
     public List<UpgradeReport> upgradeHistory() {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.upgradeHistory();
+        }
         return history.reports();
     }
 
@@ -432,33 +526,58 @@ public class MoltRuntime implements ProcessRuntime {
 
     @Override
     public void join(String group, Pid pid) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            newer.join(group, pid);
+            return;
+        }
         checkOpen();
         groups.join(group, pid);
     }
 
     @Override
     public boolean leave(String group, Pid pid) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.leave(group, pid);
+        }
         return groups.leave(group, pid);
     }
 
     @Override
     public List<Pid> members(String group) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.members(group);
+        }
         return groups.members(group);
     }
 
     @Override
     public List<String> groups() {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.groups();
+        }
         return groups.groups();
     }
 
     @Override
     public GroupMonitor monitorGroup(String group, Pid watcher) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.monitorGroup(group, watcher);
+        }
         checkOpen();
         return groups.monitor(group, watcher);
     }
 
     @Override
     public boolean demonitorGroup(GroupMonitor.Ref ref) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.demonitorGroup(ref);
+        }
         return groups.demonitor(ref);
     }
 
@@ -477,6 +596,10 @@ public class MoltRuntime implements ProcessRuntime {
 
     @Override
     public UpgradeReport upgrade(String behaviour, String location, UpgradeOptions options) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.upgrade(behaviour, location, options);
+        }
         checkOpen();
         BehaviourVersion current = findServing(behaviour);
         CodeHost h = host;
@@ -583,22 +706,38 @@ public class MoltRuntime implements ProcessRuntime {
 
     @Override
     public UpgradeReport promote(String behaviour) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.promote(behaviour);
+        }
         return coordinator.promote(registry.existing(behaviour)).report();
     }
 
     @Override
     public UpgradeReport abort(String behaviour) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.abort(behaviour);
+        }
         return coordinator.abort(registry.existing(behaviour), "aborted by an operator").report();
     }
 
     @Override
     public Optional<UpgradeReport> inProgress(String behaviour) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.inProgress(behaviour);
+        }
         BehaviourLine line = registry.line(behaviour);
         return line == null ? Optional.empty() : coordinator.inProgress(line);
     }
 
     @Override
     public UpgradeReport rollback(String behaviour) {
+        ProcessRuntime newer = newerRevision();
+        if (newer != null) {
+            return newer.rollback(behaviour);
+        }
         BehaviourLine line = registry.existing(behaviour);
         BehaviourVersion current = line.serving();
         if (current == null) {
@@ -676,8 +815,18 @@ public class MoltRuntime implements ProcessRuntime {
      * @param graceNanos how long to wait for handlers to return before their processes follow late
      */
     public Map<String, Object> handOver(String api, String runtimeVersion, long graceNanos) {
+        return handOver(api, runtimeVersion, graceNanos, true);
+    }
+
+    /** @param sameApi whether the newer revision sees this one's API classes (then it serves this facade's callers) */
+    private Map<String, Object> handOver(String api, String runtimeVersion, long graceNanos, boolean sameApi) {
         Map<String, Object> image = HandOver.newImage(Image.FORM_LIVE, api, runtimeVersion, 0, 0);
         image.put(Image.K_API_CLASS, Pid.class);
+        if (sameApi) {
+            CompletableFuture<Object> next = new CompletableFuture<>();
+            image.put(Image.K_SUCCESSOR, next);
+            newerFacade = next;
+        }
         HandOver h = new HandOver(kernel, this::stopThreads);
         h.run(image, graceNanos);
         replacedBy = h.relay(); // spawns went on until the image was made (a supervisor's restart); no more now
@@ -756,7 +905,7 @@ public class MoltRuntime implements ProcessRuntime {
                 unregister(v);
             }
         }
-        return AcrossApi.portable(handOver(api, runtimeVersion, graceNanos));
+        return AcrossApi.portable(handOver(api, runtimeVersion, graceNanos, false));
     }
 
     /** When this runtime's first process exported for a hand-over (System.nanoTime), or 0. */
@@ -795,7 +944,13 @@ public class MoltRuntime implements ProcessRuntime {
      * @param handOver a hand-over (counted as one by each process) rather than a restore
      */
     public TakeOver.Outcome takeOver(Map<String, Object> image, boolean handOver) {
-        return new TakeOver(kernel, registry, coordinator, groups, history, messaging).run(image, handOver);
+        TakeOver.Outcome o = new TakeOver(kernel, registry, coordinator, groups, history, messaging).run(image, handOver);
+        if (image.get(Image.K_SUCCESSOR) instanceof CompletableFuture<?> older) {
+            @SuppressWarnings("unchecked")
+            CompletableFuture<Object> f = (CompletableFuture<Object>) older;
+            f.complete(this); // the older facade's callers are served here from now on
+        }
+        return o;
     }
 
     // ---- life --------------------------------------------------------------------------

@@ -90,6 +90,43 @@ public class HandOverTest {
         assertFalse(b.whereis("one").isPresent());
     }
 
+    /**
+     * A caller still holding the old facade is served by the new revision for everything, not only
+     * sends and calls: a spawn made between the two revisions waits for the new one and is answered
+     * there; names, info, the process list, watches, stops and groups are the new revision's.
+     */
+    @Test
+    public void theOldFacadeServesEveryMethodThroughTheNewRevision() throws Exception {
+        Echo code = new Echo("e");
+        a = runtime();
+        a.register("echo", "1.0.0", code);
+        Pid one = a.spawn("echo", "one", null);
+        a.send(one, "x1");
+        Map<String, Object> image = a.handOver("1.2.0", "test", TimeUnit.SECONDS.toNanos(5));
+
+        // Between the revisions: the spawn waits until one takes the processes.
+        CompletableFuture<Pid> spawnedBetween = CompletableFuture.supplyAsync(() -> a.spawn("echo", "between", null));
+        b = runtime();
+        b.register("echo", "1.0.0", code);
+        assertFalse("the spawn was answered before any revision had the processes", spawnedBetween.isDone());
+        b.takeOver(image, true);
+        Pid between = spawnedBetween.get(10, TimeUnit.SECONDS);
+
+        assertEquals(between, b.whereis("between").orElseThrow());
+        assertEquals(one, a.whereis("one").orElseThrow());
+        assertEquals(one, a.resolve("one"));
+        assertEquals(1, a.info(one).orElseThrow().handOvers());
+        assertEquals(List.of(one, between), a.processes().stream().map(ProcessInfo::pid).toList());
+        assertEquals(List.of("echo"), a.behaviours().stream().map(dev.molt.api.BehaviourInfo::name).toList());
+        a.join("g", one);
+        assertEquals(List.of(one), b.members("g"));
+        CompletableFuture<ExitReason> watch = a.watch(between).toCompletableFuture();
+        assertTrue(a.stop(between));
+        assertEquals(ExitReason.SHUTDOWN, watch.get(10, TimeUnit.SECONDS));
+        assertTrue(b.whereis("between").isEmpty());
+        assertEquals(List.of("x1"), Echo.seen(a, one));
+    }
+
     @Test
     public void aProcessInAHandlerFollowsLateWithItsMessagesFirst() throws Exception {
         Echo code = new Echo("e");

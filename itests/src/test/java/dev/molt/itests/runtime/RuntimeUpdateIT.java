@@ -213,6 +213,8 @@ public class RuntimeUpdateIT extends MoltTestSupport {
         }
         assertEquals(Bundle.INSTALLED, rt.getState());
         before.send(waiting, 3); // the old service passes it on, after what the process had queued
+        // A spawn through the old service waits for a revision that takes the processes.
+        CompletableFuture<Pid> spawnedMeanwhile = CompletableFuture.supplyAsync(() -> before.spawn("counter", "meanwhile", 1));
         await("the line that says the processes wait", () -> log.entries().stream().anyMatch(e -> e.message()
                 .contains("no revision has started since (state INSTALLED: its new jar did not resolve")
                 && e.message().contains(": 1 processes wait, their messages kept")));
@@ -229,6 +231,9 @@ public class RuntimeUpdateIT extends MoltTestSupport {
             assertEquals(8L, after.call(waiting, "get", Duration.ofSeconds(30)));
             assertEquals(waiting, after.whereis("waiting").orElseThrow());
             assertEquals(1, after.info(waiting).orElseThrow().handOvers());
+            Pid meanwhile = spawnedMeanwhile.get(30, TimeUnit.SECONDS);
+            assertEquals(meanwhile, after.whereis("meanwhile").orElseThrow());
+            assertEquals("the old service answers through the new revision", waiting, before.whereis("waiting").orElseThrow());
             assertFalse(watch.isDone());
             log.expect("handle\\(crash\\) threw");
             after.send(waiting, "crash");

@@ -57,6 +57,11 @@ public final class Image {
     public static final String K_PROCESSES = "processes";
     /** List of Object[] (the {@code T_} slots). */
     public static final String K_TIMERS = "timers";
+    /**
+     * A live image's {@code CompletableFuture<Object>}: the taking revision completes it with its
+     * facade, which then serves the callers still holding the older one (not in a neutral image).
+     */
+    public static final String K_SUCCESSOR = "successor";
     /** Map of String (group) to List of Long (member pids, in join order). */
     public static final String K_GROUPS = "groups";
     /** List of Object[]: {String group, Long watcher pid, Long ref id}. */

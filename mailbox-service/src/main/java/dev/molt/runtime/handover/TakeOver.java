@@ -97,6 +97,11 @@ public final class TakeOver {
                 }
             }
         }
+        if (image.get(Image.K_SUCCESSOR) instanceof CompletableFuture<?> next) {
+            // The older facade's callers learn that no revision serves them.
+            next.completeExceptionally(new java.util.concurrent.CancellationException("the newer revision did not take"
+                    + " its processes (" + why + ")"));
+        }
         Object relay = image.get(Image.K_RELAY);
         if (relay != null) {
             ((Consumer<Consumer<Object[]>>) relay).accept(e -> {
