@@ -18,7 +18,8 @@ import dev.molt.api.ReplyHandle;
  * {@code "noreply"} handles a call without answering; {@code "later"} answers from another thread;
  * {@code "trap"} traps exits; {@code Pid} links to it; {@code ["monitor", pid]} monitors;
  * {@link Gate} signals that the handler is inside, then blocks until the test opens it;
- * {@code ["depth", pid]} replies that process's mailbox depth; anything else is recorded.
+ * {@code ["depth", pid]} replies that process's mailbox depth; {@link Act} runs its action with
+ * the handler's context (after its gate, if it has one); anything else is recorded.
  */
 public final class Echo implements Behaviour<List<String>> {
 
@@ -37,6 +38,10 @@ public final class Echo implements Behaviour<List<String>> {
         void open() {
             release.countDown();
         }
+    }
+
+    /** Runs {@code action} with the handler's context, after {@code gate} opens when there is one; records "acted". */
+    record Act(Gate gate, java.util.function.Consumer<ProcessContext> action) {
     }
 
     final String tag;
@@ -67,6 +72,17 @@ public final class Echo implements Behaviour<List<String>> {
                 throw new IllegalStateException("test latch never opened");
             }
             seen.add("released");
+            return seen;
+        }
+        if (message instanceof Act act) {
+            if (act.gate() != null) {
+                act.gate().entered().countDown();
+                if (!act.gate().release().await(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("test latch never opened");
+                }
+            }
+            act.action().accept(context);
+            seen.add("acted");
             return seen;
         }
         if (message instanceof Pid other) {

@@ -127,6 +127,51 @@ public class HandOverTest {
         assertEquals(List.of("x1"), Echo.seen(a, one));
     }
 
+    /**
+     * A process still in its handler at the hand-over takes off a monitor and a link of processes that
+     * have gone to the new revision: both are taken off there too, so neither a Down nor a linked exit
+     * reaches it when those processes end.
+     */
+    @Test
+    public void aDemonitorAndAnUnlinkFromAStragglerReachTheNewRevision() throws Exception {
+        Echo code = new Echo("e");
+        a = runtime();
+        a.register("echo", "1.0.0", code);
+        Pid watcher = a.spawn("echo", "watcher", null);
+        Pid target = a.spawn("echo", "target", null);
+        Pid linked = a.spawn("echo", "linked", null);
+        java.util.concurrent.atomic.AtomicReference<dev.molt.api.MonitorRef> ref = new java.util.concurrent.atomic.AtomicReference<>();
+        a.send(watcher, new Echo.Act(null, ctx -> {
+            ref.set(ctx.monitor(target));
+            ctx.link(linked);
+        }));
+        assertEquals(List.of("acted"), Echo.seen(a, watcher));
+        Echo.Gate gate = new Echo.Gate();
+        a.send(watcher, new Echo.Act(gate, ctx -> {
+            ctx.demonitor(ref.get());
+            ctx.unlink(linked);
+        }));
+        gate.awaitEntered();
+
+        Map<String, Object> image = a.handOver("1.2.0", "test", TimeUnit.MILLISECONDS.toNanos(50));
+        b = runtime();
+        b.register("echo", "1.0.0", code);
+        b.takeOver(image, true);
+        gate.open(); // the straggler takes both off in the old revision, then follows
+        // Answered once the straggler has arrived, which is after its handler took both off.
+        assertEquals(List.of("acted", "acted"), Echo.seen(b, watcher));
+
+        // Watched after the watcher's monitor and link were restored: each ends its list of watchers.
+        CompletableFuture<ExitReason> targetGone = b.watch(target).toCompletableFuture();
+        CompletableFuture<ExitReason> linkedGone = b.watch(linked).toCompletableFuture();
+        assertTrue(b.kill(target, "gone"));
+        b.send(linked, "crash");
+        targetGone.get(10, TimeUnit.SECONDS);
+        assertEquals(ExitReason.Kind.ERROR, linkedGone.get(10, TimeUnit.SECONDS).kind());
+        assertEquals("no Down after the demonitor, and alive after the unlink", List.of("acted", "acted"),
+                Echo.seen(b, watcher));
+    }
+
     @Test
     public void aProcessInAHandlerFollowsLateWithItsMessagesFirst() throws Exception {
         Echo code = new Echo("e");

@@ -36,6 +36,8 @@ public final class Relay implements Successor {
     public static final String STATE = "state";
     public static final String MONITOR = "monitor";
     public static final String LINK = "link";
+    public static final String DEMONITOR = "demonitor";
+    public static final String UNLINK = "unlink";
     public static final String WATCH = "watch";
     public static final String TIMER = "timer";
     /** A process that was in a handler when the image was made, exported since (A: its record). */
@@ -95,6 +97,16 @@ public final class Relay implements Successor {
     @Override
     public void link(Pid target, Pid other) {
         pass(LINK, target, other.id(), null);
+    }
+
+    @Override
+    public void demonitor(Pid target, MonitorRef ref) {
+        pass(DEMONITOR, target, ref.id(), null);
+    }
+
+    @Override
+    public void unlink(Pid target, Pid other) {
+        pass(UNLINK, target, other.id(), null);
     }
 
     @Override

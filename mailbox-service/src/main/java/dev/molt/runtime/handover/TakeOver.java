@@ -263,6 +263,8 @@ public final class TakeOver {
             }
             case Relay.MONITOR -> ProcessImage.monitor(kernel, pid, (Long) a, new Pid((Long) b));
             case Relay.LINK -> ProcessImage.link(kernel, pid, new Pid((Long) a));
+            case Relay.DEMONITOR -> ProcessImage.demonitor(kernel, pid, (Long) a);
+            case Relay.UNLINK -> ProcessImage.unlink(kernel, pid, new Pid((Long) a));
             case Relay.WATCH -> {
                 @SuppressWarnings("unchecked")
                 CompletableFuture<ExitReason> f = (CompletableFuture<ExitReason>) a;

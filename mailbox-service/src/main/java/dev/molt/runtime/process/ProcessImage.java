@@ -353,6 +353,29 @@ public final class ProcessImage {
         }
     }
 
+    /** The monitor {@code refId} of {@code target} taken off (made in the older revision while it was handed over). */
+    public static void demonitor(Kernel kernel, Pid target, long refId) {
+        Proc t = kernel.table().get(target);
+        if (t != null) {
+            Watchers.removeMonitor(t, refId);
+        }
+    }
+
+    /**
+     * A link of {@code target} with {@code other} taken off (the older revision's unlink): both halves,
+     * since restoring {@code target}'s record gave {@code other} its half here too (see {@link #wire}).
+     */
+    public static void unlink(Kernel kernel, Pid target, Pid other) {
+        Proc t = kernel.table().get(target);
+        if (t != null) {
+            Watchers.removeLink(t, other);
+        }
+        Proc o = kernel.table().get(other);
+        if (o != null) {
+            Watchers.removeLink(o, target);
+        }
+    }
+
     /** An outside watch of {@code target}'s exit. */
     public static void watch(Kernel kernel, Pid target, CompletableFuture<ExitReason> f) {
         Proc t = kernel.table().get(target);

@@ -43,6 +43,16 @@ public interface Successor {
         }
 
         @Override
+        public void demonitor(Pid target, MonitorRef ref) {
+            throw new IllegalStateException("no successor runtime");
+        }
+
+        @Override
+        public void unlink(Pid target, Pid other) {
+            throw new IllegalStateException("no successor runtime");
+        }
+
+        @Override
         public void watch(Pid target, CompletableFuture<ExitReason> watch) {
             throw new IllegalStateException("no successor runtime");
         }
@@ -66,6 +76,12 @@ public interface Successor {
 
     /** {@code target}'s half of a link with {@code other}. */
     void link(Pid target, Pid other);
+
+    /** The monitor {@code ref} of {@code target} is taken off. */
+    void demonitor(Pid target, MonitorRef ref);
+
+    /** {@code target}'s half of a link with {@code other} is taken off. */
+    void unlink(Pid target, Pid other);
 
     /** An outside watch of {@code target}'s exit. */
     void watch(Pid target, CompletableFuture<ExitReason> watch);

@@ -153,6 +153,16 @@ final class Watchers {
         }
     }
 
+    /** Restoring: the monitor {@code refId} of {@code target} taken off. */
+    static void removeMonitor(Proc target, long refId) {
+        remove(target, w -> w instanceof MonitorWatch mw && mw.ref().id() == refId);
+    }
+
+    /** Restoring: {@code p}'s half of a link with {@code other} taken off. */
+    static void removeLink(Proc p, Pid other) {
+        remove(p, w -> w instanceof Proc q && q.pid().equals(other));
+    }
+
     /** Restoring: {@code p}'s half of a link with {@code other}, unless it is there already. */
     static void restoreLink(Proc p, Proc other) {
         Watchers ws = p.watchers();
@@ -225,6 +235,11 @@ final class Watchers {
         Proc t = p.kernel().table().get(ref.target());
         if (t != null) {
             remove(t, w -> w instanceof MonitorWatch mw && mw.ref().equals(ref));
+            // Handed over: the export may have taken the monitor already. Taking it off there too
+            // is harmless when it had not (the newer revision applies this after the image).
+            if (t.isHanded()) {
+                p.kernel().successor().demonitor(ref.target(), ref);
+            }
         }
     }
 
@@ -252,6 +267,9 @@ final class Watchers {
         remove(p, w -> w == o);
         if (o != null) {
             remove(o, w -> w == p);
+            if (o.isHanded()) { // as in demonitor: its half may be in the image already
+                p.kernel().successor().unlink(other, p.pid());
+            }
         }
     }
 
