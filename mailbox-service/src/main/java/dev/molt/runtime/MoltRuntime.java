@@ -847,7 +847,7 @@ public class MoltRuntime implements ProcessRuntime {
         Map<String, Object> image = HandOver.newImage(Image.FORM_NEUTRAL, api, runtimeVersion, 0, 0);
         // At a stop the timers are taken (cancelled) before the processes are written: one that fired
         // meanwhile would be in neither. A periodic snapshot leaves them running.
-        List<Object[]> pending = freeze ? kernel.pendingTimers().takeAll() : kernel.pendingTimers().peekAll();
+        List<Object[]> pending = freeze ? kernel.pendingTimers().takeAll(false) : kernel.pendingTimers().peekAll();
         image.put(Image.K_PROCESSES, snapshots.take(settings().upgradeTimeout().toNanos(), freeze));
         List<Object[]> timers = new ArrayList<>();
         java.util.function.Predicate<Class<?>> exportable = dev.molt.runtime.neutral.Neutral.exportable(kernel.apiLoader());

@@ -172,6 +172,56 @@ public class HandOverTest {
                 Echo.seen(b, watcher));
     }
 
+    /**
+     * A {@code TimerRef} kept across a hand-over still cancels its timer: between the two revisions
+     * (the new one then never arms it) and in the new revision; each cancel counts once. A timer due
+     * later is the marker: timers fire in the order they are due.
+     */
+    @Test
+    public void aTimerRefKeptAcrossAHandOverStillCancelsItsTimer() throws Exception {
+        Echo code = new Echo("e");
+        a = runtime();
+        a.register("echo", "1.0.0", code);
+        Pid p = a.spawn("echo", null, null);
+        dev.molt.api.TimerRef cancelledBetween = a.sendAfter(p, "cancelled-between", Duration.ofMillis(300));
+        dev.molt.api.TimerRef cancelledAfter = a.sendAfter(p, "cancelled-after", Duration.ofMillis(300));
+        a.sendAfter(p, "fired", Duration.ofMillis(700));
+        Map<String, Object> image = a.handOver("1.2.0", "test", TimeUnit.SECONDS.toNanos(5));
+        assertTrue(cancelledBetween.cancel());
+
+        b = runtime();
+        b.register("echo", "1.0.0", code);
+        b.takeOver(image, true);
+        assertTrue(cancelledAfter.cancel());
+        assertFalse("a second cancel", cancelledAfter.cancel());
+        assertFalse("a second cancel", cancelledBetween.cancel());
+        long deadline = System.nanoTime() + T.toNanos();
+        while (Echo.seen(b, p).isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(List.of("fired"), Echo.seen(b, p));
+    }
+
+    /** Across a process-api refresh a timer goes on, but its ref can no longer cancel it: it says false. */
+    @Test
+    public void acrossAnApiRefreshATimerRefSaysItCannotCancel() throws Exception {
+        Echo code = new Echo("e");
+        a = runtime();
+        a.register("echo", "1.0.0", code);
+        Pid p = a.spawn("echo", null, null);
+        dev.molt.api.TimerRef ref = a.sendAfter(p, "fired", Duration.ofMillis(300));
+        Map<String, Object> portable = a.handOverAcrossApi("1.3.0", "test", TimeUnit.SECONDS.toNanos(5));
+        assertFalse(ref.cancel());
+        b = runtime();
+        b.register("echo", "1.0.0", code);
+        b.takeOver(dev.molt.runtime.handover.AcrossApi.read(portable), true);
+        long deadline = System.nanoTime() + T.toNanos();
+        while (Echo.seen(b, p).isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(List.of("fired"), Echo.seen(b, p));
+    }
+
     @Test
     public void aProcessInAHandlerFollowsLateWithItsMessagesFirst() throws Exception {
         Echo code = new Echo("e");

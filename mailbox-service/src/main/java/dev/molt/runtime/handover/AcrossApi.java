@@ -59,6 +59,8 @@ public final class AcrossApi {
         }
         Map<String, Object> neutral = new LinkedHashMap<>(live);
         neutral.put(Image.K_FORM, Image.FORM_NEUTRAL);
+        neutral.put(Image.K_TIMERS, timersLeft(live));
+        neutral.remove(Image.K_TIMER_REFS);
         neutral.remove(Image.K_RELAY);
         neutral.remove(Image.K_HISTORY); // reports are API objects of the old classes; the history starts anew
         neutral.remove(Image.K_API_CLASS);
@@ -72,6 +74,28 @@ public final class AcrossApi {
         out.put(Image.K_RELAY, live.get(Image.K_RELAY));
         out.put(K_VALUE_BYTES, (Function<Object, byte[]>) AcrossApi::valueBytes);
         return out;
+    }
+
+    /**
+     * The timers to carry across the refresh. Their refs cannot follow them (a ref's cancel after the
+     * refresh says false, as for a timer that fired), and one cancelled since it was taken is left out.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<Object[]> timersLeft(Map<String, Object> live) {
+        List<Object[]> timers = (List<Object[]>) live.getOrDefault(Image.K_TIMERS, List.of());
+        List<Object> refs = (List<Object>) live.get(Image.K_TIMER_REFS);
+        if (refs == null) {
+            return timers;
+        }
+        List<Object[]> left = new ArrayList<>(timers.size());
+        for (int i = 0; i < timers.size(); i++) {
+            Object f = i < refs.size() ? refs.get(i) : null;
+            if (!(f instanceof CompletableFuture<?> cf)
+                    || ((CompletableFuture<Object>) cf).complete(dev.molt.runtime.process.PendingTimers.NOT_CANCELLABLE)) {
+                left.add(timers.get(i));
+            }
+        }
+        return left;
     }
 
     /**

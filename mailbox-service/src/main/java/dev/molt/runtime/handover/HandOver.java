@@ -110,8 +110,10 @@ public final class HandOver {
 
     /** Timers a straggler set after the image was made: they go through the relay too. */
     private void takeLateTimers() {
-        for (Object[] t : kernel.pendingTimers().takeAll()) {
-            relay.timer((dev.molt.api.Pid) t[0], t[1], (Long) t[2]);
+        for (Object[] t : kernel.pendingTimers().takeAll(true)) {
+            @SuppressWarnings("unchecked")
+            java.util.concurrent.CompletableFuture<Object> ref = (java.util.concurrent.CompletableFuture<Object>) t[3];
+            relay.timer((dev.molt.api.Pid) t[0], t[1], (Long) t[2], ref);
         }
     }
 
@@ -180,10 +182,13 @@ public final class HandOver {
         }
         image.put(Image.K_PROCESSES, out);
         List<Object[]> timers = new ArrayList<>();
-        for (Object[] t : kernel.pendingTimers().takeAll()) {
+        List<Object> timerRefs = new ArrayList<>();
+        for (Object[] t : kernel.pendingTimers().takeAll(true)) {
             timers.add(new Object[] {((dev.molt.api.Pid) t[0]).id(), t[1], t[2]});
+            timerRefs.add(t[3]);
         }
         image.put(Image.K_TIMERS, timers);
+        image.put(Image.K_TIMER_REFS, timerRefs);
         image.put(Image.K_RELAY, (java.util.function.Consumer<java.util.function.Consumer<Object[]>>) relay::attach);
         boolean none;
         synchronized (this) {

@@ -62,6 +62,11 @@ public final class Image {
      * facade, which then serves the callers still holding the older one (not in a neutral image).
      */
     public static final String K_SUCCESSOR = "successor";
+    /**
+     * A live image's list beside {@link #K_TIMERS}, one {@code CompletableFuture<Object>} per timer, by
+     * position: how the older revision's refs go on cancelling them (see {@code PendingTimers}).
+     */
+    public static final String K_TIMER_REFS = "timerRefs";
     /** Map of String (group) to List of Long (member pids, in join order). */
     public static final String K_GROUPS = "groups";
     /** List of Object[]: {String group, Long watcher pid, Long ref id}. */

@@ -48,8 +48,14 @@ public final class Relay implements Successor {
     private final List<Object[]> kept = new ArrayList<>();
     private Consumer<Object[]> sink;
 
-    private synchronized void pass(String kind, Pid pid, Object a, Object b) {
-        Object[] e = {kind, pid.id(), a, b};
+    /** Where a timer's ref future goes in an entry: after the values, so that a conversion leaves it as it is. */
+    public static final int REF = 4;
+
+    private void pass(String kind, Pid pid, Object a, Object b) {
+        pass(new Object[] {kind, pid.id(), a, b});
+    }
+
+    private synchronized void pass(Object[] e) {
         if (sink != null) {
             sink.accept(e);
         } else {
@@ -115,8 +121,8 @@ public final class Relay implements Successor {
     }
 
     @Override
-    public void timer(Pid to, Object message, long leftNanos) {
-        pass(TIMER, to, message, leftNanos);
+    public void timer(Pid to, Object message, long leftNanos, CompletableFuture<Object> ref) {
+        pass(new Object[] {TIMER, to.id(), message, leftNanos, ref});
     }
 
     /** A straggler's record, exported after the image was made. */

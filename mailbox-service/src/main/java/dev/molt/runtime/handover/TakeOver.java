@@ -188,9 +188,13 @@ public final class TakeOver {
             groups.restore(g, (List<?>) image.getOrDefault(Image.K_GROUP_MONITORS, List.of()));
         }
         List<Object[]> timers = (List<Object[]>) image.getOrDefault(Image.K_TIMERS, List.of());
-        for (Object[] t : timers) {
-            kernel.pendingTimers().schedule(new Pid(((Number) t[Image.T_TO]).longValue()), t[Image.T_MESSAGE],
-                    ((Number) t[Image.T_LEFT_NANOS]).longValue());
+        List<Object> timerRefs = (List<Object>) image.get(Image.K_TIMER_REFS);
+        for (int i = 0; i < timers.size(); i++) {
+            Object[] t = timers.get(i);
+            CompletableFuture<Object> ref = timerRefs != null && i < timerRefs.size()
+                    ? (CompletableFuture<Object>) timerRefs.get(i) : null;
+            kernel.pendingTimers().scheduleCarried(new Pid(((Number) t[Image.T_TO]).longValue()), t[Image.T_MESSAGE],
+                    ((Number) t[Image.T_LEFT_NANOS]).longValue(), ref);
         }
         waiting.forEach((line, procs) -> coordinator.adoptWaiting(line, procs, waitingFrom.get(line)));
         // What reached the old revision after the image goes in first, while the processes are still
@@ -270,7 +274,11 @@ public final class TakeOver {
                 CompletableFuture<ExitReason> f = (CompletableFuture<ExitReason>) a;
                 ProcessImage.watch(kernel, pid, f);
             }
-            case Relay.TIMER -> kernel.pendingTimers().schedule(pid, a, (Long) b);
+            case Relay.TIMER -> {
+                @SuppressWarnings("unchecked")
+                CompletableFuture<Object> ref = e.length > Relay.REF ? (CompletableFuture<Object>) e[Relay.REF] : null;
+                kernel.pendingTimers().scheduleCarried(pid, a, (Long) b, ref);
+            }
             case Relay.LATE -> late(pid, (Object[]) a);
             case Relay.ENDED -> messaging.kill(pid, (ExitReason) a);
             default -> { } // a kind of a later layout: nothing this revision can do with it

@@ -58,7 +58,7 @@ public interface Successor {
         }
 
         @Override
-        public void timer(Pid to, Object message, long leftNanos) {
+        public void timer(Pid to, Object message, long leftNanos, CompletableFuture<Object> ref) {
             throw new IllegalStateException("no successor runtime");
         }
     };
@@ -86,6 +86,6 @@ public interface Successor {
     /** An outside watch of {@code target}'s exit. */
     void watch(Pid target, CompletableFuture<ExitReason> watch);
 
-    /** A timed message still to fire in {@code leftNanos}. */
-    void timer(Pid to, Object message, long leftNanos);
+    /** A timed message still to fire in {@code leftNanos}; {@code ref} carries its ref's cancel (see {@code PendingTimers}). */
+    void timer(Pid to, Object message, long leftNanos, CompletableFuture<Object> ref);
 }
