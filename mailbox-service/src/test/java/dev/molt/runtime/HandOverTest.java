@@ -40,11 +40,28 @@ public class HandOverTest {
         return new MoltRuntime(RuntimeSettings.defaults().withWorkers(2));
     }
 
+    /** A runtime serving {@code code} as echo 1.0.0. */
+    private static MoltRuntime echoRuntime(Echo code) {
+        MoltRuntime rt = runtime();
+        rt.register("echo", "1.0.0", code);
+        return rt;
+    }
+
+    /** What echo {@code p} of {@code rt} has recorded, once it has recorded anything (a timer's message, say). */
+    private static List<String> firstSeen(MoltRuntime rt, Pid p) {
+        long deadline = System.nanoTime() + T.toNanos();
+        List<String> seen = Echo.seen(rt, p);
+        while (seen.isEmpty() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            seen = Echo.seen(rt, p);
+        }
+        return seen;
+    }
+
     @Test
     public void aHandOverKeepsProcessesStatesMailboxesNamesTimersAndWatchers() throws Exception {
         Echo code = new Echo("e");
-        a = runtime();
-        a.register("echo", "1.0.0", code);
+        a = echoRuntime(code);
         Pid one = a.spawn("echo", "one", null);
         Pid two = a.spawn("echo", null, null);
         Pid three = a.spawn("echo", null, null);
@@ -60,8 +77,7 @@ public class HandOverTest {
         Map<String, Object> image = a.handOver("1.2.0", "test", TimeUnit.SECONDS.toNanos(5));
         a.send(one, "after"); // to the old facade: passed on
 
-        b = runtime();
-        b.register("echo", "1.0.0", code);
+        b = echoRuntime(code);
         b.takeOver(image, true);
         assertEquals(List.of("x1", "x2", "after"), Echo.seen(b, one));
         assertEquals(one, b.whereis("one").orElseThrow());
@@ -98,16 +114,14 @@ public class HandOverTest {
     @Test
     public void theOldFacadeServesEveryMethodThroughTheNewRevision() throws Exception {
         Echo code = new Echo("e");
-        a = runtime();
-        a.register("echo", "1.0.0", code);
+        a = echoRuntime(code);
         Pid one = a.spawn("echo", "one", null);
         a.send(one, "x1");
         Map<String, Object> image = a.handOver("1.2.0", "test", TimeUnit.SECONDS.toNanos(5));
 
         // Between the revisions: the spawn waits until one takes the processes.
         CompletableFuture<Pid> spawnedBetween = CompletableFuture.supplyAsync(() -> a.spawn("echo", "between", null));
-        b = runtime();
-        b.register("echo", "1.0.0", code);
+        b = echoRuntime(code);
         assertFalse("the spawn was answered before any revision had the processes", spawnedBetween.isDone());
         b.takeOver(image, true);
         Pid between = spawnedBetween.get(10, TimeUnit.SECONDS);
@@ -135,8 +149,7 @@ public class HandOverTest {
     @Test
     public void aDemonitorAndAnUnlinkFromAStragglerReachTheNewRevision() throws Exception {
         Echo code = new Echo("e");
-        a = runtime();
-        a.register("echo", "1.0.0", code);
+        a = echoRuntime(code);
         Pid watcher = a.spawn("echo", "watcher", null);
         Pid target = a.spawn("echo", "target", null);
         Pid linked = a.spawn("echo", "linked", null);
@@ -154,8 +167,7 @@ public class HandOverTest {
         gate.awaitEntered();
 
         Map<String, Object> image = a.handOver("1.2.0", "test", TimeUnit.MILLISECONDS.toNanos(50));
-        b = runtime();
-        b.register("echo", "1.0.0", code);
+        b = echoRuntime(code);
         b.takeOver(image, true);
         gate.open(); // the straggler takes both off in the old revision, then follows
         // Answered once the straggler has arrived, which is after its handler took both off.
@@ -180,8 +192,7 @@ public class HandOverTest {
     @Test
     public void aTimerRefKeptAcrossAHandOverStillCancelsItsTimer() throws Exception {
         Echo code = new Echo("e");
-        a = runtime();
-        a.register("echo", "1.0.0", code);
+        a = echoRuntime(code);
         Pid p = a.spawn("echo", null, null);
         dev.molt.api.TimerRef cancelledBetween = a.sendAfter(p, "cancelled-between", Duration.ofMillis(300));
         dev.molt.api.TimerRef cancelledAfter = a.sendAfter(p, "cancelled-after", Duration.ofMillis(300));
@@ -189,44 +200,32 @@ public class HandOverTest {
         Map<String, Object> image = a.handOver("1.2.0", "test", TimeUnit.SECONDS.toNanos(5));
         assertTrue(cancelledBetween.cancel());
 
-        b = runtime();
-        b.register("echo", "1.0.0", code);
+        b = echoRuntime(code);
         b.takeOver(image, true);
         assertTrue(cancelledAfter.cancel());
         assertFalse("a second cancel", cancelledAfter.cancel());
         assertFalse("a second cancel", cancelledBetween.cancel());
-        long deadline = System.nanoTime() + T.toNanos();
-        while (Echo.seen(b, p).isEmpty() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertEquals(List.of("fired"), Echo.seen(b, p));
+        assertEquals(List.of("fired"), firstSeen(b, p));
     }
 
     /** Across a process-api refresh a timer goes on, but its ref can no longer cancel it: it says false. */
     @Test
     public void acrossAnApiRefreshATimerRefSaysItCannotCancel() throws Exception {
         Echo code = new Echo("e");
-        a = runtime();
-        a.register("echo", "1.0.0", code);
+        a = echoRuntime(code);
         Pid p = a.spawn("echo", null, null);
         dev.molt.api.TimerRef ref = a.sendAfter(p, "fired", Duration.ofMillis(300));
         Map<String, Object> portable = a.handOverAcrossApi("1.3.0", "test", TimeUnit.SECONDS.toNanos(5));
         assertFalse(ref.cancel());
-        b = runtime();
-        b.register("echo", "1.0.0", code);
+        b = echoRuntime(code);
         b.takeOver(dev.molt.runtime.handover.AcrossApi.read(portable), true);
-        long deadline = System.nanoTime() + T.toNanos();
-        while (Echo.seen(b, p).isEmpty() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
-        assertEquals(List.of("fired"), Echo.seen(b, p));
+        assertEquals(List.of("fired"), firstSeen(b, p));
     }
 
     @Test
     public void aProcessInAHandlerFollowsLateWithItsMessagesFirst() throws Exception {
         Echo code = new Echo("e");
-        a = runtime();
-        a.register("echo", "1.0.0", code);
+        a = echoRuntime(code);
         Pid p = a.spawn("echo", "busy", null);
         Echo.Gate gate = new Echo.Gate(new CountDownLatch(1), new CountDownLatch(1));
         a.send(p, gate);
@@ -234,8 +233,7 @@ public class HandOverTest {
         a.send(p, "m1"); // queued behind the running handler, in the old runtime
 
         Map<String, Object> image = a.handOver("1.2.0", "test", TimeUnit.MILLISECONDS.toNanos(50));
-        b = runtime();
-        b.register("echo", "1.0.0", code);
+        b = echoRuntime(code);
         b.takeOver(image, true);
         b.send(p, "m2"); // to the new runtime, while the process is still in its handler in the old one
         a.send(p, "m3"); // and one more through the old facade
