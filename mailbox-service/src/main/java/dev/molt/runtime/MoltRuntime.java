@@ -265,6 +265,8 @@ public class MoltRuntime implements ProcessRuntime {
             throw replaced();
         } catch (ExecutionException e) {
             throw new ProcessException("this revision of the Molt runtime was handed over, and " + e.getCause().getMessage());
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new ProcessException("this revision of the Molt runtime was handed over, and " + e.getMessage());
         } catch (TimeoutException e) {
             throw new ProcessException("this revision of the Molt runtime was handed over, and no newer revision took its"
                     + " processes within " + NEWER_REVISION_WAIT_SECONDS + " s; see the log");
@@ -272,6 +274,21 @@ public class MoltRuntime implements ProcessRuntime {
             Thread.currentThread().interrupt();
             throw new ProcessException("interrupted while waiting for the newer revision of the Molt runtime");
         }
+    }
+
+    /**
+     * The newer revision's facade if it has taken this one's processes already, else null (no wait).
+     * From then on a send or call goes to it straight: whatever this revision's relay passed before
+     * was queued there when it passed (the relay's sink is synchronous once attached, and what it kept
+     * before was queued at the attach, before the future completed), so one sender's order holds, and
+     * a process spawned after a second hand-over is found where it lives.
+     */
+    private ProcessRuntime newerIfTaken() {
+        CompletableFuture<Object> s = newerFacade;
+        if (s == null || !s.isDone() || s.isCompletedExceptionally()) {
+            return null;
+        }
+        return s.getNow(null) instanceof ProcessRuntime next ? next : null;
     }
 
     private static ProcessException replaced() {
@@ -316,6 +333,11 @@ public class MoltRuntime implements ProcessRuntime {
     @Override
     public void send(Pid to, Object message) {
         Relay r = replacedBy;
+        ProcessRuntime newer = r == null ? null : newerIfTaken();
+        if (newer != null) {
+            newer.send(to, message);
+            return;
+        }
         if (r != null && to != null && to.isLocal() && message != null) {
             r.send(to, message); // after anything this sender queued here before: the newer revision has the process
             return;
@@ -331,6 +353,10 @@ public class MoltRuntime implements ProcessRuntime {
     @Override
     public Object call(Pid to, Object message, Duration timeout) {
         Relay r = replacedBy;
+        ProcessRuntime newer = r == null ? null : newerIfTaken();
+        if (newer != null) {
+            return newer.call(to, message, timeout);
+        }
         if (r != null && to != null && to.isLocal() && message != null) {
             CompletableFuture<Object> reply = new CompletableFuture<>();
             r.call(to, message, reply);
@@ -353,6 +379,10 @@ public class MoltRuntime implements ProcessRuntime {
     @Override
     public CompletionStage<Object> callAsync(Pid to, Object message, Duration timeout) {
         Relay r = replacedBy;
+        ProcessRuntime newer = r == null ? null : newerIfTaken();
+        if (newer != null) {
+            return newer.callAsync(to, message, timeout);
+        }
         if (r != null && to != null && to.isLocal() && message != null) {
             // This revision's timers are gone: the JDK's delayer bounds the wait.
             CompletableFuture<Object> reply = new CompletableFuture<>();
@@ -944,13 +974,21 @@ public class MoltRuntime implements ProcessRuntime {
      * @param handOver a hand-over (counted as one by each process) rather than a restore
      */
     public TakeOver.Outcome takeOver(Map<String, Object> image, boolean handOver) {
-        TakeOver.Outcome o = new TakeOver(kernel, registry, coordinator, groups, history, messaging).run(image, handOver);
-        if (image.get(Image.K_SUCCESSOR) instanceof CompletableFuture<?> older) {
-            @SuppressWarnings("unchecked")
-            CompletableFuture<Object> f = (CompletableFuture<Object>) older;
-            f.complete(this); // the older facade's callers are served here from now on
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Object> older = image.get(Image.K_SUCCESSOR) instanceof CompletableFuture<?> f
+                ? (CompletableFuture<Object>) f : null;
+        try {
+            TakeOver.Outcome o = new TakeOver(kernel, registry, coordinator, groups, history, messaging).run(image, handOver);
+            if (older != null) {
+                older.complete(this); // the older facade's callers are served here from now on
+            }
+            return o;
+        } catch (RuntimeException | Error e) {
+            if (older != null) {
+                older.completeExceptionally(new IllegalStateException("the newer revision failed to take its processes: " + e));
+            }
+            throw e;
         }
-        return o;
     }
 
     // ---- life --------------------------------------------------------------------------

@@ -29,10 +29,15 @@ public class HandOverTest {
     private MoltRuntime a;
     private MoltRuntime b;
 
+    private MoltRuntime c;
+
     @After
     public void tearDown() {
         if (b != null) {
             b.shutdown();
+        }
+        if (c != null) {
+            c.shutdown();
         }
     }
 
@@ -142,6 +147,32 @@ public class HandOverTest {
     }
 
     /**
+     * After two hand-overs the first facade still serves its caller, through the revisions between:
+     * a process spawned through it lives in the third revision, and sends and calls through the
+     * first facade reach it there.
+     */
+    @Test
+    public void afterTwoHandOversTheFirstFacadeReachesProcessesOfTheThird() throws Exception {
+        Echo code = new Echo("e");
+        a = echoRuntime(code);
+        Pid old = a.spawn("echo", null, null);
+        Map<String, Object> first = a.handOver("1.2.0", "test", TimeUnit.SECONDS.toNanos(5));
+        MoltRuntime middle = echoRuntime(code);
+        middle.takeOver(first, true);
+        Map<String, Object> second = middle.handOver("1.2.0", "test", TimeUnit.SECONDS.toNanos(5));
+        c = echoRuntime(code);
+        c.takeOver(second, true);
+
+        Pid fresh = a.spawn("echo", null, null);
+        assertTrue("spawned in the third revision", c.info(fresh).isPresent());
+        a.send(fresh, "to-fresh");
+        a.send(old, "to-old");
+        assertEquals(List.of("to-fresh"), Echo.seen(a, fresh));
+        assertEquals(List.of("to-old"), Echo.seen(c, old));
+        assertEquals(2, c.info(old).orElseThrow().handOvers());
+    }
+
+    /**
      * A process still in its handler at the hand-over takes off a monitor and a link of processes that
      * have gone to the new revision: both are taken off there too, so neither a Down nor a linked exit
      * reaches it when those processes end.
@@ -194,9 +225,10 @@ public class HandOverTest {
         Echo code = new Echo("e");
         a = echoRuntime(code);
         Pid p = a.spawn("echo", null, null);
-        dev.molt.api.TimerRef cancelledBetween = a.sendAfter(p, "cancelled-between", Duration.ofMillis(300));
-        dev.molt.api.TimerRef cancelledAfter = a.sendAfter(p, "cancelled-after", Duration.ofMillis(300));
-        a.sendAfter(p, "fired", Duration.ofMillis(700));
+        // Due well after the cancels below, even on a slow machine; the marker after them.
+        dev.molt.api.TimerRef cancelledBetween = a.sendAfter(p, "cancelled-between", Duration.ofMillis(2000));
+        dev.molt.api.TimerRef cancelledAfter = a.sendAfter(p, "cancelled-after", Duration.ofMillis(2000));
+        a.sendAfter(p, "fired", Duration.ofMillis(2500));
         Map<String, Object> image = a.handOver("1.2.0", "test", TimeUnit.SECONDS.toNanos(5));
         assertTrue(cancelledBetween.cancel());
 

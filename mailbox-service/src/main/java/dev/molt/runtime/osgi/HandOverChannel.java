@@ -140,12 +140,24 @@ final class HandOverChannel {
                     return; // taken
                 }
             }
-            if (!mayStillCome(bundle, framework)) {
+            boolean mayCome;
+            try {
+                mayCome = mayStillCome(bundle, framework);
+            } catch (Throwable t) {
+                mayCome = false; // whatever went wrong, the image must not wait for ever
+            }
+            if (!mayCome) {
                 Object w;
                 synchronized (image) {
                     w = image.remove(WITHDRAW);
                 }
                 if (w instanceof Runnable r) {
+                    if (told || framework.getState() != Bundle.ACTIVE) {
+                        System.getLogger("dev.molt.runtime").log(System.Logger.Level.ERROR, processes + " processes"
+                                + " that waited for a new revision of " + bundle.getSymbolicName() + " end: none can"
+                                + " come (the bundle was uninstalled or stopped, or the framework stops; no snapshot"
+                                + " is written for them)");
+                    }
                     r.run();
                     dev.molt.runtime.handover.TakeOver.endUnclaimed(image);
                 }
@@ -170,7 +182,8 @@ final class HandOverChannel {
      */
     static boolean mayStillCome(Bundle bundle, Bundle framework) {
         try {
-            if (framework.getState() != Bundle.ACTIVE) {
+            int fw = framework.getState();
+            if (fw != Bundle.ACTIVE && fw != Bundle.STARTING) { // STARTING: until the start level is reached
                 return false;
             }
             int state = bundle.getState();
@@ -182,8 +195,8 @@ final class HandOverChannel {
             }
             BundleStartLevel sl = bundle.adapt(BundleStartLevel.class);
             return sl != null && sl.isPersistentlyStarted();
-        } catch (IllegalStateException | SecurityException e) {
-            return false;
+        } catch (RuntimeException e) {
+            return false; // Felix says "uninstalled" with an IllegalArgumentException
         }
     }
 

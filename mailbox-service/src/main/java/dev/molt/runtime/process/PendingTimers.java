@@ -135,14 +135,18 @@ public final class PendingTimers {
         List<Object[]> out = new ArrayList<>();
         long now = System.nanoTime();
         for (Long id : new ArrayList<>(pending.keySet())) {
-            Entry e = pending.get(id);
+            CompletableFuture<Object> ref = keepRefs ? new CompletableFuture<>() : null;
+            Entry[] taken = new Entry[1];
+            // Marked carried and removed in one step, so that a cancel or a firing either comes first
+            // (and the timer is not taken) or finds it gone with the mark set.
+            pending.computeIfPresent(id, (k, v) -> {
+                v.carried = ref;
+                taken[0] = v;
+                return null;
+            });
+            Entry e = taken[0];
             if (e == null) {
                 continue; // fired or cancelled meanwhile
-            }
-            CompletableFuture<Object> ref = keepRefs ? new CompletableFuture<>() : null;
-            e.carried = ref; // before the remove: a cancel that finds the entry gone sees it
-            if (!pending.remove(id, e)) {
-                continue;
             }
             ScheduledFuture<?> t = e.task;
             if (t != null) {

@@ -78,7 +78,8 @@ public final class RuntimeUpgrade {
         ServiceReference<?> current = runtimeService();
         Bundle runtime = current != null ? current.getBundle() : waitingRuntime(bsn);
         if (runtime == null) {
-            throw new IllegalStateException("no Molt runtime runs now; start dev.molt.mailbox-service first");
+            throw new IllegalStateException("no Molt runtime runs now; start dev.molt.mailbox-service (or upgrade it with a"
+                    + " jar that resolves) first");
         }
         Bundle api = apiBundle();
         if (bsn.equals(runtime.getSymbolicName())) {
@@ -89,18 +90,20 @@ public final class RuntimeUpgrade {
                     runtime.start(); // it waited INSTALLED after a jar that did not resolve: an update leaves it so
                 }
             } catch (BundleException e) {
+                String why = String.valueOf(e.getMessage()).replace('\n', ' ');
                 if (runtime.getState() == Bundle.INSTALLED) {
                     throw new IllegalStateException("the new runtime " + runtime.getVersion() + " did not start: "
-                            + e.getMessage().replace('\n', ' ') + ". Every process waits, its messages kept: upgrade"
+                            + why + ". Every process waits, its messages kept: upgrade"
                             + " the runtime again with a jar that resolves (or the one it ran before)");
                 }
-                throw e;
+                throw new IllegalStateException("the update of the runtime failed: " + why + "; see the log");
             }
             ServiceReference<?> next = awaitNewRuntime(current);
             return "runtime " + from + " -> " + runtime.getVersion() + ": " + report(next);
         }
         if (current == null) {
-            throw new IllegalStateException("no Molt runtime runs now; start dev.molt.mailbox-service first");
+            throw new IllegalStateException("no Molt runtime runs now; start dev.molt.mailbox-service (or upgrade it with a"
+                    + " jar that resolves) first");
         }
         if (api != null && bsn.equals(api.getSymbolicName())) {
             Version now = exportedVersion(api.getHeaders().get("Export-Package"));
