@@ -908,18 +908,7 @@ public class MoltRuntime implements ProcessRuntime {
     public Map<String, Object> stopDurably(String api, String runtimeVersion) {
         Map<String, Object> image = snapshot(api, runtimeVersion, true);
         shutdown = true;
-        List<CompletableFuture<?>> exits = new ArrayList<>();
-        for (Proc p : kernel.table().snapshot()) {
-            exits.add(messaging.watch(p.pid()).toCompletableFuture());
-            messaging.kill(p.pid(), ExitReason.SHUTDOWN);
-        }
-        try {
-            CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.log(System.Logger.Level.WARNING, "some processes had not ended 5 s after the stop began");
-        }
+        endEveryProcess(false, "the stop");
         stopThreads();
         return image;
     }
@@ -993,22 +982,33 @@ public class MoltRuntime implements ProcessRuntime {
 
     // ---- life --------------------------------------------------------------------------
 
-    /** Stops every process (terminate runs where code is bound), then the threads. */
-    public void shutdown() {
-        shutdown = true;
-        ProcessTable table = kernel.table();
+    /**
+     * Ends every process with reason {@code shutdown} and waits up to 5 s for them all: stopped
+     * ({@code terminate} runs where code is bound) or, without {@code terminate}, killed.
+     */
+    private void endEveryProcess(boolean terminate, String what) {
         List<CompletableFuture<?>> exits = new ArrayList<>();
-        for (Proc p : table.snapshot()) {
+        for (Proc p : kernel.table().snapshot()) {
             exits.add(messaging.watch(p.pid()).toCompletableFuture());
-            messaging.stop(p.pid(), ExitReason.SHUTDOWN);
+            if (terminate) {
+                messaging.stop(p.pid(), ExitReason.SHUTDOWN);
+            } else {
+                messaging.kill(p.pid(), ExitReason.SHUTDOWN);
+            }
         }
         try {
             CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.log(System.Logger.Level.WARNING, "some processes had not ended 5 s after shutdown began");
+            LOG.log(System.Logger.Level.WARNING, "some processes had not ended 5 s after " + what + " began");
         }
+    }
+
+    /** Stops every process (terminate runs where code is bound), then the threads. */
+    public void shutdown() {
+        shutdown = true;
+        endEveryProcess(true, "shutdown");
         coordinator.shutdown();
         observations.close();
         kernel.dispatcher().shutdown();
