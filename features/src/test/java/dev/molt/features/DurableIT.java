@@ -110,10 +110,7 @@ public class DurableIT {
             assertTrue(info, info.contains("\nhandovers  "));
             String queued = second.type("proc:info c20");
             assertTrue(queued, RESTORES_1.matcher(queued).find());
-            String fresh = second.type("proc:spawn counter --name fresh").strip();
-            assertTrue(fresh, fresh.matches("\\d+"));
-            assertFalse("a new process's pid " + fresh + " is none of the restored ones: " + before.keySet(),
-                    before.containsKey(fresh));
+            assertANewProcessGetsANewPid(second, before);
             second.stop();
         }
     }
@@ -187,15 +184,20 @@ public class DurableIT {
             }
             String info = second.type("proc:info c1");
             assertTrue(info, RESTORES_1.matcher(info).find());
-            String fresh = second.type("proc:spawn counter --name fresh").strip();
-            assertTrue(fresh, fresh.matches("\\d+"));
-            assertFalse("a new process's pid " + fresh + " is none of the restored ones: " + before.keySet(),
-                    before.containsKey(fresh));
+            assertANewProcessGetsANewPid(second, before);
             second.stop();
         }
     }
 
     /** Spawns c1..c20 and sends c<i> i increments. */
+    /** A process spawned after the restore gets a pid none of the restored processes ({@code before}, by pid) had. */
+    private static void assertANewProcessGetsANewPid(DistributionConsole console, Map<String, String> before) throws Exception {
+        String fresh = console.type("proc:spawn counter --name fresh").strip();
+        assertTrue(fresh, fresh.matches("\\d+"));
+        assertFalse("a new process's pid " + fresh + " is none of the restored ones: " + before.keySet(),
+                before.containsKey(fresh));
+    }
+
     private static void spawnCounters(DistributionConsole console) throws Exception {
         // The first spawn also waits for FileInstall to start the counter bundle.
         console.until("proc:spawn counter --name c1", out -> out.strip().matches("\\d+"));
