@@ -290,14 +290,11 @@ public final class RuntimeHandOverCost {
         String cutShort = null;
         long grace = MoltSupport.graceNanos();
         for (int round = 0; round <= rounds; round++) {
-            if (round > 1 && (System.nanoTime() - budgetStart) / 1e9 > budgetSeconds) {
-                cutShort = "stopped after " + (round - 1) + " of " + rounds + " measured hand-overs: over the "
-                        + budgetSeconds + " s budget";
+            cutShort = overBudget(round, rounds, budgetStart, budgetSeconds, "hand-overs");
+            if (cutShort != null) {
                 break;
             }
-            long h0 = HANDLED.sum();
-            Thread.sleep(300);
-            double steady = (HANDLED.sum() - h0) / 0.3;
+            double steady = steadyRate();
 
             gaps = new long[n];
             GAP_COUNT.set(0);
@@ -427,14 +424,11 @@ public final class RuntimeHandOverCost {
         long budgetStart = System.nanoTime();
         String cutShort = null;
         for (int round = 0; round <= rounds; round++) {
-            if (round > 1 && (System.nanoTime() - budgetStart) / 1e9 > budgetSeconds) {
-                cutShort = "stopped after " + (round - 1) + " of " + rounds + " measured snapshots: over the "
-                        + budgetSeconds + " s budget";
+            cutShort = overBudget(round, rounds, budgetStart, budgetSeconds, "snapshots");
+            if (cutShort != null) {
                 break;
             }
-            long h0 = HANDLED.sum();
-            Thread.sleep(300);
-            double steady = (HANDLED.sum() - h0) / 0.3;
+            double steady = steadyRate();
 
             // The snapshot, with the sender running.
             long[] counts = new long[n];
@@ -612,6 +606,22 @@ public final class RuntimeHandOverCost {
     }
 
     /** Waits until every process had its timed message (or {@code limitSeconds}); the gaps, sorted, the unknown ones left out. */
+    /** Why a run stops before round {@code round} of {@code rounds} ({@code what}): over its budget; null while within it. */
+    private static String overBudget(int round, int rounds, long budgetStart, double budgetSeconds, String what) {
+        if (round > 1 && (System.nanoTime() - budgetStart) / 1e9 > budgetSeconds) {
+            return "stopped after " + (round - 1) + " of " + rounds + " measured " + what + ": over the "
+                    + budgetSeconds + " s budget";
+        }
+        return null;
+    }
+
+    /** Messages handled a second while nothing but the sender runs, over 300 ms. */
+    private static double steadyRate() throws InterruptedException {
+        long h0 = HANDLED.sum();
+        Thread.sleep(300);
+        return (HANDLED.sum() - h0) / 0.3;
+    }
+
     static long[] awaitGaps(int n, int limitSeconds) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(limitSeconds);
         while (GAP_COUNT.get() < n && System.nanoTime() < deadline) {
