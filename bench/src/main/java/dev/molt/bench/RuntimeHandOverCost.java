@@ -267,16 +267,9 @@ public final class RuntimeHandOverCost {
         HANDLED.reset();
         Counter code = new Counter();
         ProcessRuntime current = MoltSupport.start();
-        MoltSupport.register(current, BEHAVIOUR, VERSION, code);
-        Pid[] pids = new Pid[n];
-        for (int i = 0; i < n; i++) {
-            pids[i] = current.spawn(BEHAVIOUR, null);
-        }
+        Pid[] pids = counters(current, code, n);
         System.gc(); // the processes into the old generation, as in a long-running system
-        Sender sender = new Sender(current, pids);
-        sender.start();
-        Thread.sleep(1000);
-        awaitSent(sender, 2L * n); // every process has handled messages: its state holds when the last was
+        Sender sender = startedSender(current, pids);
 
         // The steady gap: the same per-process gap, across a moment without a hand-over.
         watch(current, n);
@@ -403,11 +396,7 @@ public final class RuntimeHandOverCost {
         HANDLED.reset();
         Counter code = new Counter();
         ProcessRuntime a = MoltSupport.start();
-        MoltSupport.register(a, BEHAVIOUR, VERSION, code);
-        Pid[] pids = new Pid[n];
-        for (int i = 0; i < n; i++) {
-            pids[i] = a.spawn(BEHAVIOUR, null);
-        }
+        Pid[] pids = counters(a, code, n);
         firstPid = pids[0].id();
         if (pids[n - 1].id() - firstPid != n - 1) {
             throw new IllegalStateException("the pids are not consecutive");
@@ -415,10 +404,7 @@ public final class RuntimeHandOverCost {
         Path dir = Path.of(System.getProperty("bench.snapshot.dir", "bench/target/handover-snapshots"))
                 .resolve("n" + n + "-" + ProcessHandle.current().pid());
         System.gc();
-        Sender sender = new Sender(a, pids);
-        sender.start();
-        Thread.sleep(1000);
-        awaitSent(sender, 2L * n);
+        Sender sender = startedSender(a, pids);
 
         List<SnapSample> samples = new ArrayList<>();
         long budgetStart = System.nanoTime();
@@ -606,6 +592,28 @@ public final class RuntimeHandOverCost {
     }
 
     /** Waits until every process had its timed message (or {@code limitSeconds}); the gaps, sorted, the unknown ones left out. */
+    /** {@code code} registered in {@code rt}, and {@code n} processes of it. */
+    private static Pid[] counters(ProcessRuntime rt, Counter code, int n) {
+        MoltSupport.register(rt, BEHAVIOUR, VERSION, code);
+        Pid[] pids = new Pid[n];
+        for (int i = 0; i < n; i++) {
+            pids[i] = rt.spawn(BEHAVIOUR, null);
+        }
+        return pids;
+    }
+
+    /**
+     * A sender to {@code pids}, started, once it has sent two messages a process: every process has
+     * handled messages, so its state holds when the last was.
+     */
+    private static Sender startedSender(ProcessRuntime rt, Pid[] pids) throws InterruptedException {
+        Sender sender = new Sender(rt, pids);
+        sender.start();
+        Thread.sleep(1000);
+        awaitSent(sender, 2L * pids.length);
+        return sender;
+    }
+
     /** Why a run stops before round {@code round} of {@code rounds} ({@code what}): over its budget; null while within it. */
     private static String overBudget(int round, int rounds, long budgetStart, double budgetSeconds, String what) {
         if (round > 1 && (System.nanoTime() - budgetStart) / 1e9 > budgetSeconds) {
