@@ -147,18 +147,14 @@ final class HandOverChannel {
                 mayCome = false; // whatever went wrong, the image must not wait for ever
             }
             if (!mayCome) {
-                Object w;
-                synchronized (image) {
-                    w = image.remove(WITHDRAW);
-                }
-                if (w instanceof Runnable r) {
-                    if (told || framework.getState() != Bundle.ACTIVE) {
+                boolean sayWhy = told || framework.getState() != Bundle.ACTIVE; // they waited, or the framework stops with them
+                if (withdraw(image)) {
+                    if (sayWhy) {
                         System.getLogger("dev.molt.runtime").log(System.Logger.Level.ERROR, processes + " processes"
                                 + " that waited for a new revision of " + bundle.getSymbolicName() + " end: none can"
                                 + " come (the bundle was uninstalled or stopped, or the framework stops; no snapshot"
                                 + " is written for them)");
                     }
-                    r.run();
                     dev.molt.runtime.handover.TakeOver.endUnclaimed(image);
                 }
                 return;
@@ -173,6 +169,22 @@ final class HandOverChannel {
                         + " (or update it and start it), and they go on. Uninstalling or stopping it ends them");
             }
         }
+    }
+
+    /**
+     * Takes {@code image} off the registry if nobody has yet: true for the one caller (the next
+     * revision, or the keeper) that removes the withdrawal entry under the image's lock.
+     */
+    private static boolean withdraw(Map<String, Object> image) {
+        Object w;
+        synchronized (image) {
+            w = image.remove(WITHDRAW);
+        }
+        if (w instanceof Runnable r) {
+            r.run();
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -240,14 +252,6 @@ final class HandOverChannel {
             return null;
         }
         Map<String, Object> image = (Map<String, Object>) m;
-        Object withdraw;
-        synchronized (image) {
-            withdraw = image.remove(WITHDRAW);
-        }
-        if (!(withdraw instanceof Runnable r)) {
-            return null; // ended unclaimed meanwhile
-        }
-        r.run();
-        return image;
+        return withdraw(image) ? image : null; // null: ended unclaimed meanwhile
     }
 }
